@@ -1,0 +1,186 @@
+package data
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Column lists, in the order files are written. Readers accept any order.
+var (
+	SourceColumns   = []string{"id", "seed_file", "outlet", "original_reporter", "author", "headline", "published", "published_note", "url"}
+	PlaceColumns    = []string{"id", "kind", "name_en", "name_ko", "name_zh", "alt_names", "country", "admin1", "lon", "lat", "geometry_ref", "location_precision", "coord_source", "notes"}
+	IncidentColumns = []string{"id", "title", "summary", "category", "date_start", "date_end", "date_precision", "date_inferred", "date_note", "place_ids", "location_precision", "location_note", "verification", "verification_note", "source_ids", "contradictions", "research_ref"}
+	ZoneColumns     = []string{"id", "name", "width_m", "side", "valid_from", "valid_to", "source_ids", "note"}
+)
+
+// MaxTextLen bounds every free-text field, so one runaway cell cannot bloat the
+// database or the map's panel.
+const MaxTextLen = 4000
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// row is one CSV record with its line number, read by column name.
+type row struct {
+	line   int
+	fields map[string]string
+}
+
+// readTable reads a whole CSV file, checking the header against want. Problems
+// with the file's shape (header, quoting) are reported in verr; the rows that
+// could be read are returned either way so their fields can be checked too.
+func readTable(r io.Reader, want []string, verr *ValidationError) []row {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1 // checked below, with a better message
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		verr.add(FieldError{Line: 1, Message: "the file is empty; expected a header row: " + strings.Join(want, ",")})
+		return nil
+	}
+	if err != nil {
+		verr.add(csvError(err))
+		return nil
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff") // spreadsheets add a BOM
+	}
+	index := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if _, dup := index[h]; dup {
+			verr.add(FieldError{Line: 1, Field: h, Message: "column appears twice in the header"})
+		}
+		index[h] = i
+	}
+	wanted := map[string]bool{}
+	for _, w := range want {
+		wanted[w] = true
+		if _, ok := index[w]; !ok {
+			verr.add(FieldError{Line: 1, Field: w, Message: "required column is missing from the header"})
+		}
+	}
+	for _, h := range header {
+		if h = strings.TrimSpace(h); !wanted[h] {
+			verr.add(FieldError{Line: 1, Field: h, Message: "unknown column; expected: " + strings.Join(want, ",")})
+		}
+	}
+	if len(verr.Errors) > 0 {
+		return nil
+	}
+	var rows []row
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			verr.add(csvError(err))
+			// encoding/csv cannot resynchronise after a quoting error.
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
+				break
+			}
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a blank line
+		}
+		if len(rec) != len(header) {
+			verr.add(FieldError{Line: line, Message: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header))})
+			continue
+		}
+		fields := make(map[string]string, len(want))
+		for _, w := range want {
+			fields[w] = strings.TrimSpace(rec[index[w]])
+		}
+		rows = append(rows, row{line: line, fields: fields})
+	}
+	return rows
+}
+
+func csvError(err error) FieldError {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return FieldError{Line: pe.Line, Message: "malformed CSV: " + pe.Err.Error()}
+	}
+	return FieldError{Message: "cannot read CSV: " + err.Error()}
+}
+
+// fieldChecker validates the fields of one record and records every problem.
+type fieldChecker struct {
+	verr    *ValidationError
+	line    int
+	feature int
+}
+
+func (c fieldChecker) fail(field, format string, args ...any) {
+	c.verr.add(FieldError{Line: c.line, Feature: c.feature, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c fieldChecker) text(field, v string, required bool) string {
+	switch {
+	case required && v == "":
+		c.fail(field, "is required")
+	case !utf8.ValidString(v):
+		c.fail(field, "is not valid UTF-8")
+	case utf8.RuneCountInString(v) > MaxTextLen:
+		c.fail(field, "is longer than %d characters", MaxTextLen)
+	case strings.ContainsRune(v, 0):
+		c.fail(field, "contains a NUL character")
+	}
+	return v
+}
+
+func (c fieldChecker) id(field, v string) string {
+	if !idPattern.MatchString(v) {
+		c.fail(field, "%q is not a valid id (letters, digits, '.', '_', '-'; at most 100; starting with a letter or digit)", v)
+	}
+	return v
+}
+
+func (c fieldChecker) code(field, v string, codes []Code) string {
+	if !validCode(codes, v) {
+		c.fail(field, "%q is not one of %s", v, strings.Join(codeValues(codes), ", "))
+	}
+	return v
+}
+
+func (c fieldChecker) yesNo(field, v string) bool {
+	switch strings.ToLower(v) {
+	case "yes", "true":
+		return true
+	case "no", "false":
+		return false
+	}
+	c.fail(field, "%q must be yes or no", v)
+	return false
+}
+
+func (c fieldChecker) float(field, v string, lo, hi float64) *float64 {
+	if v == "" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < lo || f > hi {
+		c.fail(field, "%q must be a number from %g to %g", v, lo, hi)
+		return nil
+	}
+	return &f
+}
+
+// list splits a "|"-separated cell, dropping empty items.
+func list(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, "|") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,136 @@
+package data
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Refs answers whether a referenced place or source exists. At seed time it is
+// the seed's own lists; at import time, what the database holds.
+type Refs interface {
+	HasPlace(id string) bool
+	HasSource(id string) bool
+}
+
+// RefSet is a Refs over in-memory id sets.
+type RefSet struct {
+	Places  map[string]bool
+	Sources map[string]bool
+}
+
+func (r RefSet) HasPlace(id string) bool  { return r.Places[id] }
+func (r RefSet) HasSource(id string) bool { return r.Sources[id] }
+
+// ReadIncidentsCSV reads incidents in the documented columns. It is
+// all-or-nothing: on any problem it returns no incidents and a
+// *ValidationError listing every problem by line and column.
+func ReadIncidentsCSV(r io.Reader, name string, refs Refs) ([]Incident, error) {
+	verr := &ValidationError{File: name}
+	rows := readTable(r, IncidentColumns, verr)
+	seen := map[string]int{}
+	var out []Incident
+	for _, rw := range rows {
+		c := fieldChecker{verr: verr, line: rw.line}
+		in := checkIncident(c, rw.fields, refs)
+		if first, dup := seen[in.ID]; dup && in.ID != "" {
+			c.fail("id", "%q is used again (first on line %d)", in.ID, first)
+		}
+		seen[in.ID] = rw.line
+		out = append(out, in)
+	}
+	if len(rows) == 0 && len(verr.Errors) == 0 {
+		verr.add(FieldError{Line: 2, Message: "the file has a header but no incidents"})
+	}
+	verr.sortByColumn(IncidentColumns)
+	if err := verr.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkIncident builds an incident from named fields, recording every problem.
+func checkIncident(c fieldChecker, f map[string]string, refs Refs) Incident {
+	in := Incident{
+		ID:                c.id("id", f["id"]),
+		Title:             c.text("title", f["title"], true),
+		Summary:           c.text("summary", f["summary"], true),
+		Category:          c.code("category", f["category"], Categories),
+		DatePrecision:     c.code("date_precision", f["date_precision"], DatePrecisions),
+		DateInferred:      c.yesNo("date_inferred", f["date_inferred"]),
+		DateNote:          c.text("date_note", f["date_note"], false),
+		LocationPrecision: c.code("location_precision", f["location_precision"], LocationPrecisions),
+		LocationNote:      c.text("location_note", f["location_note"], false),
+		Verification:      c.code("verification", f["verification"], Verifications),
+		VerificationNote:  c.text("verification_note", f["verification_note"], false),
+		Contradictions:    c.text("contradictions", f["contradictions"], false),
+		ResearchRef:       c.text("research_ref", f["research_ref"], false),
+		PlaceIDs:          list(f["place_ids"]),
+		SourceIDs:         list(f["source_ids"]),
+	}
+	if len(in.Title) > 200 {
+		c.fail("title", "is longer than 200 characters; put detail in the summary")
+	}
+	var err error
+	if in.DateStart, err = ParseDate(f["date_start"]); err != nil {
+		c.fail("date_start", "%v", err)
+	}
+	if v := f["date_end"]; v != "" {
+		if in.DateEnd, err = ParseDate(v); err != nil {
+			c.fail("date_end", "%v", err)
+		} else if !in.DateStart.IsZero() && in.DateEnd.Before(in.DateStart) {
+			c.fail("date_end", "%s is before date_start %s", v, f["date_start"])
+		}
+	}
+	if len(in.PlaceIDs) == 0 {
+		c.fail("place_ids", "at least one place id is required (use north-korea for nationwide events)")
+	}
+	for _, id := range in.PlaceIDs {
+		if refs != nil && !refs.HasPlace(id) {
+			c.fail("place_ids", "unknown place %q", id)
+		}
+	}
+	if len(in.SourceIDs) == 0 {
+		c.fail("source_ids", "at least one source id is required: every incident must trace to a report")
+	}
+	for _, id := range in.SourceIDs {
+		if refs != nil && !refs.HasSource(id) {
+			c.fail("source_ids", "unknown source %q", id)
+		}
+	}
+	return in
+}
+
+// Record is the incident as the columns of the CSV format.
+func (in Incident) Record() []string {
+	inferred := "no"
+	if in.DateInferred {
+		inferred = "yes"
+	}
+	return []string{
+		in.ID, in.Title, in.Summary, in.Category,
+		FormatDate(in.DateStart), FormatDate(in.DateEnd), in.DatePrecision, inferred, in.DateNote,
+		strings.Join(in.PlaceIDs, "|"), in.LocationPrecision, in.LocationNote,
+		in.Verification, in.VerificationNote, strings.Join(in.SourceIDs, "|"),
+		in.Contradictions, in.ResearchRef,
+	}
+}
+
+// WriteIncidentsCSV writes incidents in the format ReadIncidentsCSV reads.
+func WriteIncidentsCSV(w io.Writer, incidents []Incident) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(IncidentColumns); err != nil {
+		return fmt.Errorf("write csv header: %w", err)
+	}
+	for _, in := range incidents {
+		if err := cw.Write(in.Record()); err != nil {
+			return fmt.Errorf("write incident %s: %w", in.ID, err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}
