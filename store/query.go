@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/paulmach/orb"
+)
+
+// ErrNotFound is returned for an unknown collection or feature id.
+var ErrNotFound = errors.New("not found")
+
+// Query selects features of a collection. Zero values mean "no filter".
+type Query struct {
+	BBox       *orb.Bound // Min.Lon > Max.Lon: the box crosses the antimeridian
+	FromDay    *int64     // inclusive, days since 1970-01-01
+	ToDay      *int64     // inclusive
+	Categories []string   // incidents only
+	Text       string     // incidents only: words that must all appear (prefixes)
+	Limit      int
+	Offset     int
+}
+
+// Page is one page of features, each already encoded as GeoJSON.
+type Page struct {
+	Features []json.RawMessage
+	Matched  int
+}
+
+// Collections the store serves, in the order they are listed.
+var Collections = []string{"incidents", "places", "zones", "border", "provinces", "rivers", "countries"}
+
+// HasCollection reports whether id names a collection.
+func HasCollection(id string) bool {
+	for _, c := range Collections {
+		if c == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Items runs q against a collection.
+func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, error) {
+	if !HasCollection(collection) {
+		return Page{}, ErrNotFound
+	}
+	var where []string
+	var args []any
+	var from string
+	if collection == "incidents" {
+		from, where, args = incidentFilter(q)
+	} else {
+		from = "feature f"
+		where = append(where, "f.collection = ?")
+		args = append(args, collection)
+		if q.BBox != nil {
+			w, a := bboxClause("f.min_lon", "f.max_lon", "f.min_lat", "f.max_lat", *q.BBox)
+			where, args = append(where, w), append(args, a...)
+		}
+		if q.ToDay != nil {
+			where, args = append(where, "(f.day_from IS NULL OR f.day_from <= ?)"), append(args, *q.ToDay)
+		}
+		if q.FromDay != nil {
+			where, args = append(where, "(f.day_to IS NULL OR f.day_to >= ?)"), append(args, *q.FromDay)
+		}
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	tx, err := s.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return Page{}, fmt.Errorf("query %s: %w", collection, err)
+	}
+	defer tx.Rollback() // read-only: nothing to commit; one snapshot for count and page
+	var page Page
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+from+cond, args...).Scan(&page.Matched); err != nil {
+		return Page{}, fmt.Errorf("count %s: %w", collection, err)
+	}
+	order, col := " ORDER BY f.ord", "f.json"
+	if collection == "incidents" {
+		order, col = " ORDER BY i.day_from, i.id", "i.feature"
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+col+" FROM "+from+cond+order+" LIMIT ? OFFSET ?", append(args, q.Limit, q.Offset)...)
+	if err != nil {
+		return Page{}, fmt.Errorf("query %s: %w", collection, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return Page{}, fmt.Errorf("query %s: %w", collection, err)
+		}
+		page.Features = append(page.Features, b)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, fmt.Errorf("query %s: %w", collection, err)
+	}
+	return page, nil
+}
+
+// incidentFilter searches the R*Tree when space or time is constrained, then
+// confirms exactly on the stored points and days (the R*Tree holds float32).
+func incidentFilter(q Query) (from string, where []string, args []any) {
+	from = "incident i"
+	if q.BBox != nil || q.FromDay != nil || q.ToDay != nil {
+		from = "incident_rtree r JOIN incident i ON i.rowid = r.id"
+	}
+	if q.BBox != nil {
+		w, a := bboxClause("r.min_lon", "r.max_lon", "r.min_lat", "r.max_lat", *q.BBox)
+		where, args = append(where, w), append(args, a...)
+		pw, pa := bboxClause("p.lon", "p.lon", "p.lat", "p.lat", *q.BBox)
+		where = append(where, "EXISTS (SELECT 1 FROM incident_point p WHERE p.incident = i.rowid AND "+pw+")")
+		args = append(args, pa...)
+	}
+	if q.ToDay != nil {
+		where = append(where, "r.day_from <= ?", "i.day_from <= ?")
+		args = append(args, *q.ToDay, *q.ToDay)
+	}
+	if q.FromDay != nil {
+		where = append(where, "r.day_to >= ?", "i.day_to >= ?")
+		args = append(args, *q.FromDay, *q.FromDay)
+	}
+	if len(q.Categories) > 0 {
+		where = append(where, "i.category IN ("+strings.TrimSuffix(strings.Repeat("?,", len(q.Categories)), ",")+")")
+		for _, c := range q.Categories {
+			args = append(args, c)
+		}
+	}
+	if m := ftsQuery(q.Text); m != "" {
+		where = append(where, "i.rowid IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)")
+		args = append(args, m)
+	}
+	return from, where, args
+}
+
+func bboxClause(minLon, maxLon, minLat, maxLat string, b orb.Bound) (string, []any) {
+	lat := minLat + " <= ? AND " + maxLat + " >= ?"
+	if b.Min.Lon() <= b.Max.Lon() {
+		return minLon + " <= ? AND " + maxLon + " >= ? AND " + lat, []any{b.Max.Lon(), b.Min.Lon(), b.Max.Lat(), b.Min.Lat()}
+	}
+	// Across the antimeridian: east of Min.Lon or west of Max.Lon.
+	return "(" + maxLon + " >= ? OR " + minLon + " <= ?) AND " + lat, []any{b.Min.Lon(), b.Max.Lon(), b.Max.Lat(), b.Min.Lat()}
+}
+
+// ftsQuery turns what a reader typed into an FTS5 query in which every word
+// must appear as a word prefix. Each word is quoted, so FTS5 operators and
+// punctuation in the input are matched as text, never interpreted.
+func ftsQuery(text string) string {
+	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	var terms []string
+	for _, w := range words {
+		terms = append(terms, `"`+w+`"*`)
+	}
+	return strings.Join(terms, " ")
+}
+
+// Item returns one feature by id.
+func (s *Store) Item(ctx context.Context, collection, id string) (json.RawMessage, error) {
+	if !HasCollection(collection) {
+		return nil, ErrNotFound
+	}
+	var b []byte
+	var err error
+	if collection == "incidents" {
+		err = s.ro.QueryRowContext(ctx, `SELECT feature FROM incident WHERE id = ?`, id).Scan(&b)
+	} else {
+		err = s.ro.QueryRowContext(ctx, `SELECT json FROM feature WHERE collection = ? AND id = ?`, collection, id).Scan(&b)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %s/%s: %w", collection, id, err)
+	}
+	return b, nil
+}
+
+// Extent is a collection's spatial and temporal extent; nil parts are unknown
+// or open.
+type Extent struct {
+	BBox    *orb.Bound
+	FromDay *int64
+	ToDay   *int64
+}
+
+// Extent computes the extent of a collection from its rows.
+func (s *Store) Extent(ctx context.Context, collection string) (Extent, error) {
+	if !HasCollection(collection) {
+		return Extent{}, ErrNotFound
+	}
+	var minLon, maxLon, minLat, maxLat sql.NullFloat64
+	var from, to sql.NullInt64
+	var err error
+	if collection == "incidents" {
+		err = s.ro.QueryRowContext(ctx, `SELECT (SELECT min(lon) FROM incident_point), (SELECT max(lon) FROM incident_point),
+			(SELECT min(lat) FROM incident_point), (SELECT max(lat) FROM incident_point),
+			(SELECT min(day_from) FROM incident), (SELECT max(day_to) FROM incident)`).Scan(&minLon, &maxLon, &minLat, &maxLat, &from, &to)
+	} else {
+		err = s.ro.QueryRowContext(ctx, `SELECT min(min_lon), max(max_lon), min(min_lat), max(max_lat), min(day_from),
+			CASE WHEN count(day_from) = 0 OR count(day_to) < count(*) THEN NULL ELSE max(day_to) END
+			FROM feature WHERE collection = ?`, collection).Scan(&minLon, &maxLon, &minLat, &maxLat, &from, &to)
+	}
+	if err != nil {
+		return Extent{}, fmt.Errorf("extent of %s: %w", collection, err)
+	}
+	var e Extent
+	if minLon.Valid {
+		e.BBox = &orb.Bound{Min: orb.Point{minLon.Float64, minLat.Float64}, Max: orb.Point{maxLon.Float64, maxLat.Float64}}
+	}
+	if from.Valid {
+		e.FromDay = &from.Int64
+	}
+	if to.Valid {
+		e.ToDay = &to.Int64
+	}
+	return e, nil
+}

@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/borderline/borderline/data"
+)
+
+// readIncidents loads incidents as the data package models them, ordered by
+// date then id, with their place and source links. cond, if not empty, is a
+// condition on incident.rowid (with its args) that limits which are read.
+func readIncidents(ctx context.Context, q querier, cond string, args ...any) ([]data.Incident, []int64, error) {
+	where := ""
+	if cond != "" {
+		where = "WHERE " + cond
+	}
+	rows, err := q.QueryContext(ctx, `SELECT rowid, id, title, summary, category, date_start, date_end, date_precision, date_inferred,
+		date_note, location_precision, location_note, verification, verification_note, contradictions, research_ref
+		FROM incident `+where+` ORDER BY day_from, id`, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read incidents: %w", err)
+	}
+	var out []data.Incident
+	var rowids []int64
+	index := map[int64]int{}
+	for rows.Next() {
+		var in data.Incident
+		var rowid int64
+		var start, end string
+		var inferred int
+		if err := rows.Scan(&rowid, &in.ID, &in.Title, &in.Summary, &in.Category, &start, &end, &in.DatePrecision, &inferred,
+			&in.DateNote, &in.LocationPrecision, &in.LocationNote, &in.Verification, &in.VerificationNote, &in.Contradictions, &in.ResearchRef); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("read incidents: %w", err)
+		}
+		in.DateInferred = inferred == 1
+		if in.DateStart, err = data.ParseDate(start); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("read incident %s: date_start: %w", in.ID, err)
+		}
+		if end != "" {
+			if in.DateEnd, err = data.ParseDate(end); err != nil {
+				rows.Close()
+				return nil, nil, fmt.Errorf("read incident %s: date_end: %w", in.ID, err)
+			}
+		}
+		index[rowid] = len(out)
+		out = append(out, in)
+		rowids = append(rowids, rowid)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("read incidents: %w", err)
+	}
+	links := []struct {
+		query string
+		add   func(in *data.Incident, id string)
+	}{
+		{`SELECT incident, place_id FROM incident_place WHERE incident IN (SELECT rowid FROM incident ` + where + `) ORDER BY incident, ord`, func(in *data.Incident, id string) { in.PlaceIDs = append(in.PlaceIDs, id) }},
+		{`SELECT incident, source_id FROM incident_source WHERE incident IN (SELECT rowid FROM incident ` + where + `) ORDER BY incident, ord`, func(in *data.Incident, id string) { in.SourceIDs = append(in.SourceIDs, id) }},
+	}
+	for _, l := range links {
+		rows, err := q.QueryContext(ctx, l.query, args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read incident links: %w", err)
+		}
+		for rows.Next() {
+			var rowid int64
+			var id string
+			if err := rows.Scan(&rowid, &id); err != nil {
+				rows.Close()
+				return nil, nil, fmt.Errorf("read incident links: %w", err)
+			}
+			if i, ok := index[rowid]; ok {
+				l.add(&out[i], id)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, fmt.Errorf("read incident links: %w", err)
+		}
+	}
+	return out, rowids, nil
+}
+
+// Incidents returns every incident, for export.
+func (s *Store) Incidents(ctx context.Context) ([]data.Incident, error) {
+	out, _, err := readIncidents(ctx, s.ro, "")
+	return out, err
+}
+
+// IncidentsMatching returns the page of incidents a query selects, in the
+// data package's model (for CSV).
+func (s *Store) IncidentsMatching(ctx context.Context, q Query) ([]data.Incident, error) {
+	from, where, args := incidentFilter(q)
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	sub := "rowid IN (SELECT i.rowid FROM " + from + cond + " ORDER BY i.day_from, i.id LIMIT ? OFFSET ?)"
+	tx, err := s.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("query incidents: %w", err)
+	}
+	defer tx.Rollback()
+	out, _, err := readIncidents(ctx, tx, sub, append(args, q.Limit, q.Offset)...)
+	return out, err
+}
+
+// WriteIncidentsGeoJSON writes every incident as one FeatureCollection, in the
+// shape the API serves and the import reads.
+func (s *Store) WriteIncidentsGeoJSON(ctx context.Context, w io.Writer) error {
+	rows, err := s.ro.QueryContext(ctx, `SELECT feature FROM incident ORDER BY day_from, id`)
+	if err != nil {
+		return fmt.Errorf("export incidents: %w", err)
+	}
+	defer rows.Close()
+	if _, err := io.WriteString(w, `{"type":"FeatureCollection","features":[`); err != nil {
+		return fmt.Errorf("export incidents: %w", err)
+	}
+	for n := 0; rows.Next(); n++ {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return fmt.Errorf("export incidents: %w", err)
+		}
+		if n > 0 {
+			b = append([]byte{',', '\n'}, b...)
+		}
+		if _, err := w.Write(b); err != nil {
+			return fmt.Errorf("export incidents: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("export incidents: %w", err)
+	}
+	if _, err := io.WriteString(w, "]}\n"); err != nil {
+		return fmt.Errorf("export incidents: %w", err)
+	}
+	return nil
+}

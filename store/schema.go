@@ -1,0 +1,149 @@
+package store
+
+// migrations are applied in order; PRAGMA user_version records how many ran.
+// Never edit a migration that has shipped: append a new one.
+var migrations = []string{
+	// 1: the first schema.
+	`
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) STRICT;
+
+-- origin is 'seed' for rows from the embedded dataset and 'import' for rows a
+-- user imported (or changed by importing); a newer seed never overwrites the latter.
+CREATE TABLE source (
+	id                TEXT PRIMARY KEY,
+	seed_file         TEXT NOT NULL DEFAULT '',
+	outlet            TEXT NOT NULL,
+	original_reporter TEXT NOT NULL DEFAULT '',
+	author            TEXT NOT NULL DEFAULT '',
+	headline          TEXT NOT NULL,
+	published         TEXT NOT NULL,
+	published_note    TEXT NOT NULL DEFAULT '',
+	url               TEXT NOT NULL DEFAULT '',
+	origin            TEXT NOT NULL CHECK (origin IN ('seed', 'import'))
+) STRICT;
+
+CREATE TABLE place (
+	id                 TEXT PRIMARY KEY,
+	kind               TEXT NOT NULL,
+	name_en            TEXT NOT NULL,
+	name_ko            TEXT NOT NULL DEFAULT '',
+	name_zh            TEXT NOT NULL DEFAULT '',
+	alt_names          TEXT NOT NULL DEFAULT '[]', -- JSON array
+	country            TEXT NOT NULL DEFAULT '',
+	admin1             TEXT NOT NULL DEFAULT '',
+	lon                REAL,
+	lat                REAL,
+	geometry_ref       TEXT NOT NULL DEFAULT '',
+	location_precision TEXT NOT NULL,
+	coord_source       TEXT NOT NULL DEFAULT '',
+	notes              TEXT NOT NULL DEFAULT '',
+	border_distance_km REAL,
+	border_side        TEXT,
+	origin             TEXT NOT NULL CHECK (origin IN ('seed', 'import')),
+	CHECK ((lon IS NULL) = (lat IS NULL))
+) STRICT;
+
+CREATE TABLE incident (
+	rowid              INTEGER PRIMARY KEY,
+	id                 TEXT NOT NULL UNIQUE,
+	title              TEXT NOT NULL,
+	summary            TEXT NOT NULL,
+	category           TEXT NOT NULL,
+	date_start         TEXT NOT NULL,
+	date_end           TEXT NOT NULL DEFAULT '',
+	date_precision     TEXT NOT NULL,
+	date_inferred      INTEGER NOT NULL CHECK (date_inferred IN (0, 1)),
+	date_note          TEXT NOT NULL DEFAULT '',
+	location_precision TEXT NOT NULL,
+	location_note      TEXT NOT NULL DEFAULT '',
+	verification       TEXT NOT NULL,
+	verification_note  TEXT NOT NULL DEFAULT '',
+	contradictions     TEXT NOT NULL DEFAULT '',
+	research_ref       TEXT NOT NULL DEFAULT '',
+	day_from           INTEGER NOT NULL, -- days since 1970-01-01, inclusive
+	day_to             INTEGER NOT NULL CHECK (day_to >= day_from),
+	origin             TEXT NOT NULL CHECK (origin IN ('seed', 'import')),
+	updated_at         TEXT NOT NULL,
+	-- the GeoJSON Feature as served, built on write so that reads only copy bytes
+	feature            TEXT NOT NULL
+) STRICT;
+CREATE INDEX incident_order ON incident (day_from, id);
+CREATE INDEX incident_category ON incident (category, day_from);
+
+CREATE TABLE incident_place (
+	incident INTEGER NOT NULL REFERENCES incident (rowid) ON DELETE CASCADE,
+	ord      INTEGER NOT NULL,
+	place_id TEXT NOT NULL REFERENCES place (id),
+	PRIMARY KEY (incident, ord)
+) STRICT;
+CREATE INDEX incident_place_place ON incident_place (place_id);
+
+CREATE TABLE incident_source (
+	incident  INTEGER NOT NULL REFERENCES incident (rowid) ON DELETE CASCADE,
+	ord       INTEGER NOT NULL,
+	source_id TEXT NOT NULL REFERENCES source (id),
+	PRIMARY KEY (incident, ord)
+) STRICT;
+CREATE INDEX incident_source_source ON incident_source (source_id);
+
+-- The points an incident is drawn at, for exact bbox tests after the R*Tree's
+-- float32 candidate search.
+CREATE TABLE incident_point (
+	incident INTEGER NOT NULL REFERENCES incident (rowid) ON DELETE CASCADE,
+	lon      REAL NOT NULL,
+	lat      REAL NOT NULL
+) STRICT;
+CREATE INDEX incident_point_incident ON incident_point (incident);
+
+-- Space and time in one index: a bbox + datetime query is one R*Tree search.
+-- Incidents without a point get a box far outside any valid bbox (lon/lat
+-- 1000), so time-only searches still find them and bbox searches never do.
+CREATE VIRTUAL TABLE incident_rtree USING rtree (
+	id, min_lon, max_lon, min_lat, max_lat, day_from, day_to
+);
+
+CREATE VIRTUAL TABLE incident_fts USING fts5 (
+	title, summary, places, sources,
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE zone (
+	id         TEXT PRIMARY KEY,
+	name       TEXT NOT NULL,
+	width_m    REAL NOT NULL,
+	side       TEXT NOT NULL,
+	valid_from TEXT NOT NULL,
+	valid_to   TEXT NOT NULL DEFAULT '',
+	note       TEXT NOT NULL DEFAULT '',
+	area_km2   REAL NOT NULL,
+	geometry   TEXT NOT NULL -- GeoJSON
+) STRICT;
+
+CREATE TABLE zone_source (
+	zone_id   TEXT NOT NULL REFERENCES zone (id) ON DELETE CASCADE,
+	ord       INTEGER NOT NULL,
+	source_id TEXT NOT NULL REFERENCES source (id),
+	PRIMARY KEY (zone_id, ord)
+) STRICT;
+
+-- Served features of the small collections (places, zones, base-map layers),
+-- rebuilt whenever their rows change. Envelopes allow bbox filtering in SQL.
+CREATE TABLE feature (
+	collection TEXT NOT NULL,
+	id         TEXT NOT NULL,
+	ord        INTEGER NOT NULL,
+	min_lon    REAL,
+	max_lon    REAL,
+	min_lat    REAL,
+	max_lat    REAL,
+	day_from   INTEGER,
+	day_to     INTEGER,
+	json       TEXT NOT NULL,
+	PRIMARY KEY (collection, id)
+) STRICT;
+CREATE INDEX feature_order ON feature (collection, ord);
+`,
+}

@@ -1,0 +1,178 @@
+// Package store keeps Borderline's data in SQLite: the schema and its
+// migrations, seeding from the embedded dataset, all-or-nothing imports, and
+// the queries the server runs. SQLite is the source of truth at run time.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Store is one database file with a single writer connection and a pool of
+// read-only connections; WAL lets readers run while an import writes.
+type Store struct {
+	path string
+	rw   *sql.DB
+	ro   *sql.DB
+}
+
+// Open opens (creating if needed) the database at path and brings its schema up
+// to date. It does not seed; call Seed for that.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("open store: empty database path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return nil, fmt.Errorf("open store: create directory: %w", err)
+	}
+	rw, err := sql.Open("sqlite", dsn(abs, false))
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", abs, err)
+	}
+	// SQLite allows one writer; one connection makes Go queue writers instead of
+	// SQLite answering SQLITE_BUSY.
+	rw.SetMaxOpenConns(1)
+	s := &Store{path: abs, rw: rw}
+	if err := s.migrate(ctx); err != nil {
+		rw.Close()
+		return nil, err
+	}
+	// Only now does the file exist with WAL on, which read-only opens need.
+	ro, err := sql.Open("sqlite", dsn(abs, true))
+	if err != nil {
+		rw.Close()
+		return nil, fmt.Errorf("open read-only pool %s: %w", abs, err)
+	}
+	n := 2 * runtime.GOMAXPROCS(0)
+	ro.SetMaxOpenConns(n)
+	ro.SetMaxIdleConns(n)
+	s.ro = ro
+	if err := ro.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open read-only pool %s: %w", abs, err)
+	}
+	return s, nil
+}
+
+// dsn builds a modernc.org/sqlite data source name. Read-only connections need
+// the file: form, or mode=ro is silently ignored.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if readOnly {
+		q.Set("mode", "ro")
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	var errs []error
+	if s.ro != nil {
+		errs = append(errs, s.ro.Close())
+	}
+	if s.rw != nil {
+		errs = append(errs, s.rw.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Path is the absolute path of the database file.
+func (s *Store) Path() string { return s.path }
+
+func (s *Store) migrate(ctx context.Context) error {
+	var version int
+	if err := s.rw.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("migrate: read schema version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("migrate: the database has schema version %d, newer than this program's %d; use a newer borderline", version, len(migrations))
+	}
+	for i := version; i < len(migrations); i++ {
+		tx, err := s.rw.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migrate to %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate to %d: %w", i+1, err)
+		}
+		// PRAGMA takes no bound parameters; i is our own integer.
+		if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(i+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate to %d: set version: %w", i+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migrate to %d: commit: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// Ping checks that a read-only connection answers; /healthz uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.ro.QueryRowContext(ctx, "SELECT 1 FROM meta LIMIT 1").Scan(&one); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("ping store: %w", err)
+	}
+	return nil
+}
+
+func getMeta(ctx context.Context, q querier, key string) (string, error) {
+	var v string
+	err := q.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read meta %s: %w", key, err)
+	}
+	return v, nil
+}
+
+func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value)
+	if err != nil {
+		return fmt.Errorf("write meta %s: %w", key, err)
+	}
+	return nil
+}
+
+// bumpVersion marks that data changed, so caches keyed on it (ETags) expire.
+func bumpVersion(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('data_version', '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`)
+	if err != nil {
+		return fmt.Errorf("bump data version: %w", err)
+	}
+	return nil
+}
+
+// DataVersion changes whenever the data changes, from any process.
+func (s *Store) DataVersion(ctx context.Context) (string, error) {
+	return getMeta(ctx, s.ro, "data_version")
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}

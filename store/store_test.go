@@ -1,0 +1,466 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/borderline/borderline/data"
+)
+
+// seededDB is a database file seeded once by TestMain; tests copy it so each
+// gets its own real SQLite file without recomputing the zones.
+var (
+	seededDB string
+	testSeed *data.Seed
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "borderline-store-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := func() int {
+		defer os.RemoveAll(dir)
+		if testSeed, err = data.LoadSeed(); err != nil {
+			fmt.Fprintln(os.Stderr, "load seed:", err)
+			return 1
+		}
+		seededDB = filepath.Join(dir, "seeded.db")
+		st, err := Open(context.Background(), seededDB)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		if _, err := st.Seed(context.Background(), testSeed, nil); err != nil {
+			fmt.Fprintln(os.Stderr, "seed:", err)
+			return 1
+		}
+		if err := st.Close(); err != nil { // checkpoints the WAL into the file
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+func openCopy(t *testing.T) *Store {
+	t.Helper()
+	b, err := os.ReadFile(seededDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "test.db")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func count(t *testing.T, st *Store, table string) int {
+	t.Helper()
+	var n int
+	if err := st.ro.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestSeedFillsEmptyDatabaseOnce(t *testing.T) {
+	st := openCopy(t)
+	for table, want := range map[string]int{
+		"incident": len(testSeed.Incidents), "place": len(testSeed.Places), "source": len(testSeed.Sources),
+		"zone": len(testSeed.Zones), "incident_rtree": len(testSeed.Incidents), "incident_fts": len(testSeed.Incidents),
+	} {
+		if got := count(t, st, table); got != want {
+			t.Errorf("%s: %d rows, want %d", table, got, want)
+		}
+	}
+	res, err := st.Seed(context.Background(), testSeed, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Applied {
+		t.Errorf("seeding again with the same seed applied it again: %+v", res)
+	}
+	var fk int
+	if err := st.rw.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("foreign keys are off (%d, %v)", fk, err)
+	}
+	var mode string
+	if err := st.rw.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal mode %q, want wal (%v)", mode, err)
+	}
+}
+
+func TestReadOnlyPoolCannotWrite(t *testing.T) {
+	st := openCopy(t)
+	if _, err := st.ro.Exec("DELETE FROM incident"); err == nil {
+		t.Fatal("the read-only pool deleted rows")
+	}
+	if got := count(t, st, "incident"); got != len(testSeed.Incidents) {
+		t.Fatalf("incidents changed to %d", got)
+	}
+}
+
+func TestSeedZonesAndDistances(t *testing.T) {
+	st := openCopy(t)
+	var area1, area2 float64
+	if err := st.ro.QueryRow("SELECT area_km2 FROM zone WHERE width_m = 1000").Scan(&area1); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ro.QueryRow("SELECT area_km2 FROM zone WHERE width_m = 2000").Scan(&area2); err != nil {
+		t.Fatal(err)
+	}
+	// ../shared/geodata/README.md: 1,252 and 2,301 km² (copied into data/README.md).
+	if area1 < 1252*0.99 || area1 > 1252*1.01 || area2 < 2301*0.99 || area2 > 2301*1.01 {
+		t.Errorf("zone areas %.1f and %.1f km², want 1252 and 2301 ±1%%", area1, area2)
+	}
+	for _, tc := range []struct {
+		place string
+		km    float64
+		side  string
+	}{
+		{"hyesan", 0.6, "KP"}, {"musan", 0.8, "KP"}, {"hoeryong", 1.6, "KP"}, {"sinuiju", 1.5, "KP"}, {"dandong", 0.4, "CN"},
+	} {
+		var km float64
+		var side string
+		if err := st.ro.QueryRow("SELECT border_distance_km, border_side FROM place WHERE id = ?", tc.place).Scan(&km, &side); err != nil {
+			t.Errorf("%s: %v", tc.place, err)
+			continue
+		}
+		if km < tc.km-0.2 || km > tc.km+0.2 || side != tc.side {
+			t.Errorf("%s: %.1f km on side %q, want %.1f km on %q", tc.place, km, side, tc.km, tc.side)
+		}
+	}
+}
+
+const header = "id,title,summary,category,date_start,date_end,date_precision,date_inferred,date_note,place_ids,location_precision,location_note,verification,verification_note,source_ids,contradictions,research_ref\n"
+
+func readCSV(t *testing.T, st *Store, body string) ([]data.Incident, error) {
+	t.Helper()
+	refs, err := st.Refs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data.ReadIncidentsCSV(strings.NewReader(body), "test.csv", refs)
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	st := openCopy(t)
+	good := "test-good,A good row,Our own words.,arrests,2020-09-01,,day,no,,hyesan,exact,,single_source,,dailynk-2021-03,,\n"
+	bad := "test-bad,A bad row,Words.,riots,2020-13-01,,day,maybe,,atlantis,exact,,single_source,,nosuch,,\n"
+	_, err := readCSV(t, st, header+good+bad)
+	var verr *data.ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("want a validation error, got %v", err)
+	}
+	wantFields := []string{"category", "date_start", "date_inferred", "place_ids", "source_ids"}
+	var gotFields []string
+	for _, fe := range verr.Errors {
+		if fe.Line != 3 {
+			t.Errorf("error on line %d, want 3: %v", fe.Line, fe)
+		}
+		gotFields = append(gotFields, fe.Field)
+	}
+	if !slices.Equal(gotFields, wantFields) {
+		t.Errorf("errors name %v, want %v (all of them, in column order)", gotFields, wantFields)
+	}
+	// The store re-checks references inside its transaction, for incidents that
+	// were validated against an older state of the database.
+	incidents, err := readCSV(t, st, header+good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := incidents[0]
+	stale.ID, stale.PlaceIDs = "test-stale", []string{"vanished-place"}
+	if _, err := st.ImportIncidents(context.Background(), append(incidents, stale)); !errors.As(err, &verr) {
+		t.Fatalf("import with an unknown place: want a validation error, got %v", err)
+	}
+	if got := count(t, st, "incident"); got != len(testSeed.Incidents) {
+		t.Fatalf("a rejected import changed the incident count to %d", got)
+	}
+	res, err := st.ImportIncidents(context.Background(), incidents)
+	if err != nil || res.Added != 1 || res.Updated != 0 {
+		t.Fatalf("import good row: %+v, %v", res, err)
+	}
+}
+
+func TestExportImportRoundTrip(t *testing.T) {
+	st := openCopy(t)
+	ctx := context.Background()
+	before, err := st.Incidents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := data.WriteIncidentsCSV(&buf, before); err != nil {
+		t.Fatal(err)
+	}
+	incidents, err := readCSV(t, st, buf.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.ImportIncidents(ctx, incidents)
+	if err != nil || res.Added != 0 || res.Updated != len(before) {
+		t.Fatalf("round trip: %+v, %v", res, err)
+	}
+	after, err := st.Incidents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Error("incidents changed on a CSV round trip")
+	}
+
+	// The GeoJSON export reads back too.
+	buf.Reset()
+	if err := st.WriteIncidentsGeoJSON(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	refs, _ := st.Refs(ctx)
+	fromGeo, err := data.ReadIncidentsGeoJSON(&buf, "export.geojson", refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(fromGeo) != fmt.Sprint(before) {
+		t.Error("the GeoJSON export does not read back to the same incidents")
+	}
+}
+
+func TestNewSeedKeepsImportedIncidents(t *testing.T) {
+	st := openCopy(t)
+	ctx := context.Background()
+	first, second := testSeed.Incidents[0], testSeed.Incidents[1]
+
+	mine := first
+	mine.Summary = "A reader's corrected summary."
+	if _, err := st.ImportIncidents(ctx, []data.Incident{mine}); err != nil {
+		t.Fatal(err)
+	}
+	// A newer seed that rewrites the first incident and drops the second.
+	newer := *testSeed
+	newer.Hash = "newer"
+	newer.Incidents = nil
+	for _, in := range testSeed.Incidents {
+		switch in.ID {
+		case first.ID:
+			in.Summary = "The seed's new summary."
+		case second.ID:
+			continue
+		}
+		newer.Incidents = append(newer.Incidents, in)
+	}
+	res, err := st.Seed(ctx, &newer, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.KeptImported, []string{first.ID}) || !slices.Equal(res.Removed, []string{second.ID}) {
+		t.Errorf("seed result %+v", res)
+	}
+	var summary string
+	if err := st.ro.QueryRow("SELECT summary FROM incident WHERE id = ?", first.ID).Scan(&summary); err != nil || summary != mine.Summary {
+		t.Errorf("imported summary became %q (%v)", summary, err)
+	}
+	if _, err := st.Item(ctx, "incidents", second.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("dropped seed incident still served: %v", err)
+	}
+}
+
+// expected filters the seed in plain Go, independently of SQL and the R*Tree.
+func expected(q Query) []string {
+	places := map[string]data.Place{}
+	for _, p := range testSeed.Places {
+		places[p.ID] = p
+	}
+	var ids []string
+	for _, in := range testSeed.Incidents {
+		from, to := in.InForce()
+		if q.FromDay != nil && data.DayNumber(to) < *q.FromDay || q.ToDay != nil && data.DayNumber(from) > *q.ToDay {
+			continue
+		}
+		if len(q.Categories) > 0 && !slices.Contains(q.Categories, in.Category) {
+			continue
+		}
+		if q.BBox != nil {
+			inside := false
+			for _, id := range in.PlaceIDs {
+				if p := places[id]; p.HasPoint() && q.BBox.Contains(orb.Point{*p.Lon, *p.Lat}) {
+					inside = true
+				}
+			}
+			if !inside {
+				continue
+			}
+		}
+		ids = append(ids, in.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func day(s string) *int64 {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	d := data.DayNumber(t)
+	return &d
+}
+
+func TestItemsMatchPlainFilter(t *testing.T) {
+	st := openCopy(t)
+	border := &orb.Bound{Min: orb.Point{124, 40}, Max: orb.Point{131, 43.5}}
+	hyesan := &orb.Bound{Min: orb.Point{128.1, 41.3}, Max: orb.Point{128.3, 41.5}}
+	cases := []struct {
+		name string
+		q    Query
+	}{
+		{"everything", Query{}},
+		{"instant on the order's first day", Query{FromDay: day("2020-08-26"), ToDay: day("2020-08-26")}},
+		{"instant before the order", Query{FromDay: day("2020-08-01"), ToDay: day("2020-08-01")}},
+		{"month", Query{FromDay: day("2021-03-01"), ToDay: day("2021-03-31")}},
+		{"open start", Query{ToDay: day("2020-02-01")}},
+		{"open end", Query{FromDay: day("2021-01-01")}},
+		{"border bbox", Query{BBox: border}},
+		{"Hyesan bbox in March 2021", Query{BBox: hyesan, FromDay: day("2021-03-01"), ToDay: day("2021-03-31")}},
+		{"category", Query{Categories: []string{"border_security", "arrests"}}},
+		{"category and time", Query{Categories: []string{"quarantine"}, FromDay: day("2020-07-01"), ToDay: day("2020-07-31")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.q.Limit = 10000
+			page, err := st.Items(context.Background(), "incidents", tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range page.Features {
+				var ft struct{ ID string }
+				if err := json.Unmarshal(f, &ft); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, ft.ID)
+			}
+			slices.Sort(got)
+			want := expected(tc.q)
+			if !slices.Equal(got, want) || page.Matched != len(want) {
+				t.Errorf("got %d (matched %d) %v\nwant %d %v", len(got), page.Matched, got, len(want), want)
+			}
+		})
+	}
+	// Guard the guard: the cases must not all be trivially empty or full.
+	if n := len(expected(cases[7].q)); n == 0 || n == len(testSeed.Incidents) {
+		t.Errorf("the Hyesan case selects %d incidents; pick a case that discriminates", n)
+	}
+}
+
+func TestItemsPagingAndText(t *testing.T) {
+	st := openCopy(t)
+	ctx := context.Background()
+	all, err := st.Items(ctx, "incidents", Query{Limit: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paged []json.RawMessage
+	for off := 0; off < all.Matched; off += 7 {
+		p, err := st.Items(ctx, "incidents", Query{Limit: 7, Offset: off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged = append(paged, p.Features...)
+	}
+	if fmt.Sprint(paged) != fmt.Sprint(all.Features) {
+		t.Error("pages of 7 do not add up to the whole list in the same order")
+	}
+	for _, tc := range []struct {
+		q    string
+		want func(string) bool
+	}{
+		{"Hyesan", func(s string) bool { return strings.Contains(s, "Hyesan") || strings.Contains(s, "혜산") }},
+		{"hyes", func(s string) bool { return strings.Contains(s, "Hyesan") }},
+		{`"OR" NEAR( * -`, nil}, // FTS5 syntax in the input is text, never an error
+	} {
+		p, err := st.Items(ctx, "incidents", Query{Text: tc.q, Limit: 10000})
+		if err != nil {
+			t.Errorf("q=%q: %v", tc.q, err)
+			continue
+		}
+		if tc.want == nil {
+			continue
+		}
+		if len(p.Features) == 0 {
+			t.Errorf("q=%q found nothing", tc.q)
+		}
+		for _, f := range p.Features {
+			if !tc.want(string(f)) {
+				t.Errorf("q=%q matched %.120s", tc.q, f)
+			}
+		}
+	}
+}
+
+func TestSmallCollections(t *testing.T) {
+	st := openCopy(t)
+	ctx := context.Background()
+	before, err := st.Items(ctx, "zones", Query{FromDay: day("2020-08-25"), ToDay: day("2020-08-25"), Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := st.Items(ctx, "zones", Query{FromDay: day("2020-08-26"), ToDay: day("2020-08-26"), Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Matched != 0 || after.Matched != len(testSeed.Zones) {
+		t.Errorf("zones on 25 Aug: %d, on 26 Aug: %d; want 0 and %d", before.Matched, after.Matched, len(testSeed.Zones))
+	}
+	for _, c := range Collections {
+		p, err := st.Items(ctx, c, Query{Limit: 1})
+		if err != nil || p.Matched == 0 {
+			t.Errorf("collection %s: %d features, %v", c, p.Matched, err)
+		}
+	}
+	if _, err := st.Item(ctx, "places", "hyesan"); err != nil {
+		t.Error(err)
+	}
+	if _, err := st.Item(ctx, "places", "atlantis"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown place: %v", err)
+	}
+	if _, err := st.Items(ctx, "nope", Query{}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown collection: %v", err)
+	}
+}
+
+func TestMigrationRefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "future.db")
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.rw.Exec(fmt.Sprintf("PRAGMA user_version = %d", len(migrations)+1)); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := Open(context.Background(), path); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("opening a newer schema: %v", err)
+	}
+}
+
+

@@ -1,0 +1,287 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/borderline/borderline/data"
+)
+
+// catalog is every place and source, which incident features embed.
+type catalog struct {
+	places  map[string]data.Place
+	sources map[string]data.Source
+}
+
+func loadCatalog(ctx context.Context, q querier) (*catalog, error) {
+	c := &catalog{places: map[string]data.Place{}, sources: map[string]data.Source{}}
+	rows, err := q.QueryContext(ctx, `SELECT id, kind, name_en, name_ko, name_zh, alt_names, country, admin1, lon, lat,
+		geometry_ref, location_precision, coord_source, notes FROM place`)
+	if err != nil {
+		return nil, fmt.Errorf("load places: %w", err)
+	}
+	for rows.Next() {
+		var p data.Place
+		var alt string
+		var lon, lat sql.NullFloat64
+		if err := rows.Scan(&p.ID, &p.Kind, &p.NameEN, &p.NameKO, &p.NameZH, &alt, &p.Country, &p.Admin1, &lon, &lat,
+			&p.GeometryRef, &p.LocationPrecision, &p.CoordSource, &p.Notes); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("load places: %w", err)
+		}
+		if err := json.Unmarshal([]byte(alt), &p.AltNames); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("load place %s: alt_names: %w", p.ID, err)
+		}
+		if lon.Valid && lat.Valid {
+			p.Lon, p.Lat = &lon.Float64, &lat.Float64
+		}
+		c.places[p.ID] = p
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load places: %w", err)
+	}
+	rows, err = q.QueryContext(ctx, `SELECT id, seed_file, outlet, original_reporter, author, headline, published, published_note, url FROM source`)
+	if err != nil {
+		return nil, fmt.Errorf("load sources: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s data.Source
+		if err := rows.Scan(&s.ID, &s.SeedFile, &s.Outlet, &s.OriginalReporter, &s.Author, &s.Headline, &s.Published, &s.PublishedNote, &s.URL); err != nil {
+			return nil, fmt.Errorf("load sources: %w", err)
+		}
+		c.sources[s.ID] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load sources: %w", err)
+	}
+	return c, nil
+}
+
+func (c *catalog) HasPlace(id string) bool  { _, ok := c.places[id]; return ok }
+func (c *catalog) HasSource(id string) bool { _, ok := c.sources[id]; return ok }
+
+// incidentWriter upserts incidents inside one transaction with prepared
+// statements, keeping the R*Tree, full-text index and link tables in step.
+type incidentWriter struct {
+	tx    *sql.Tx
+	cat   *catalog
+	now   string
+	stmts map[string]*sql.Stmt
+}
+
+const (
+	qFindIncident   = `SELECT rowid, origin FROM incident WHERE id = ?`
+	qInsertIncident = `INSERT INTO incident (id, title, summary, category, date_start, date_end, date_precision, date_inferred,
+		date_note, location_precision, location_note, verification, verification_note, contradictions, research_ref,
+		day_from, day_to, origin, updated_at, feature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	qUpdateIncident = `UPDATE incident SET title=?, summary=?, category=?, date_start=?, date_end=?, date_precision=?, date_inferred=?,
+		date_note=?, location_precision=?, location_note=?, verification=?, verification_note=?, contradictions=?, research_ref=?,
+		day_from=?, day_to=?, origin=?, updated_at=?, feature=? WHERE rowid=?`
+	qDeletePlaces  = `DELETE FROM incident_place WHERE incident = ?`
+	qDeleteSources = `DELETE FROM incident_source WHERE incident = ?`
+	qDeletePoints  = `DELETE FROM incident_point WHERE incident = ?`
+	qDeleteRtree   = `DELETE FROM incident_rtree WHERE id = ?`
+	qDeleteFTS     = `DELETE FROM incident_fts WHERE rowid = ?`
+	qInsertPlace   = `INSERT INTO incident_place (incident, ord, place_id) VALUES (?, ?, ?)`
+	qInsertSource  = `INSERT INTO incident_source (incident, ord, source_id) VALUES (?, ?, ?)`
+	qInsertPoint   = `INSERT INTO incident_point (incident, lon, lat) VALUES (?, ?, ?)`
+	qInsertRtree   = `INSERT INTO incident_rtree (id, min_lon, max_lon, min_lat, max_lat, day_from, day_to) VALUES (?,?,?,?,?,?,?)`
+	qInsertFTS     = `INSERT INTO incident_fts (rowid, title, summary, places, sources) VALUES (?, ?, ?, ?, ?)`
+)
+
+func newIncidentWriter(ctx context.Context, tx *sql.Tx, cat *catalog) (*incidentWriter, error) {
+	w := &incidentWriter{tx: tx, cat: cat, now: time.Now().UTC().Format(time.RFC3339), stmts: map[string]*sql.Stmt{}}
+	for _, q := range []string{qFindIncident, qInsertIncident, qUpdateIncident, qDeletePlaces, qDeleteSources, qDeletePoints,
+		qDeleteRtree, qDeleteFTS, qInsertPlace, qInsertSource, qInsertPoint, qInsertRtree, qInsertFTS} {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("prepare %q: %w", strings.Fields(q)[0], err)
+		}
+		w.stmts[q] = st
+	}
+	return w, nil
+}
+
+func (w *incidentWriter) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+}
+
+// existing reports the rowid and origin of an incident, or ok=false.
+func (w *incidentWriter) existing(ctx context.Context, id string) (rowid int64, origin string, ok bool, err error) {
+	err = w.stmts[qFindIncident].QueryRowContext(ctx, id).Scan(&rowid, &origin)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", false, nil
+	}
+	if err != nil {
+		return 0, "", false, fmt.Errorf("look up incident %s: %w", id, err)
+	}
+	return rowid, origin, true, nil
+}
+
+// put inserts or replaces one incident and reports whether it was new.
+func (w *incidentWriter) put(ctx context.Context, in data.Incident, origin string) (created bool, err error) {
+	g := incidentGeometry(in, w.cat.places)
+	feat, err := incidentFeatureJSON(in, g, w.cat.places, w.cat.sources)
+	if err != nil {
+		return false, err
+	}
+	from, to := in.InForce()
+	dayFrom, dayTo := data.DayNumber(from), data.DayNumber(to)
+	fields := []any{in.Title, in.Summary, in.Category, data.FormatDate(in.DateStart), data.FormatDate(in.DateEnd),
+		in.DatePrecision, boolInt(in.DateInferred), in.DateNote, in.LocationPrecision, in.LocationNote,
+		in.Verification, in.VerificationNote, in.Contradictions, in.ResearchRef, dayFrom, dayTo, origin, w.now, string(feat)}
+
+	rowid, _, ok, err := w.existing(ctx, in.ID)
+	if err != nil {
+		return false, err
+	}
+	if ok {
+		if _, err := w.stmts[qUpdateIncident].ExecContext(ctx, append(fields, rowid)...); err != nil {
+			return false, fmt.Errorf("update incident %s: %w", in.ID, err)
+		}
+		for _, q := range []string{qDeletePlaces, qDeleteSources, qDeletePoints, qDeleteRtree, qDeleteFTS} {
+			if _, err := w.stmts[q].ExecContext(ctx, rowid); err != nil {
+				return false, fmt.Errorf("replace incident %s: %w", in.ID, err)
+			}
+		}
+	} else {
+		res, err := w.stmts[qInsertIncident].ExecContext(ctx, append([]any{in.ID}, fields...)...)
+		if err != nil {
+			return false, fmt.Errorf("insert incident %s: %w", in.ID, err)
+		}
+		if rowid, err = res.LastInsertId(); err != nil {
+			return false, fmt.Errorf("insert incident %s: %w", in.ID, err)
+		}
+	}
+	var placeNames, sourceNames []string
+	for i, id := range in.PlaceIDs {
+		if _, err := w.stmts[qInsertPlace].ExecContext(ctx, rowid, i, id); err != nil {
+			return false, fmt.Errorf("incident %s: link place %s: %w", in.ID, id, err)
+		}
+		p := w.cat.places[id]
+		placeNames = append(placeNames, p.NameEN, p.NameKO, p.NameZH, strings.Join(p.AltNames, " "))
+	}
+	for i, id := range in.SourceIDs {
+		if _, err := w.stmts[qInsertSource].ExecContext(ctx, rowid, i, id); err != nil {
+			return false, fmt.Errorf("incident %s: link source %s: %w", in.ID, id, err)
+		}
+		s := w.cat.sources[id]
+		sourceNames = append(sourceNames, s.Outlet, s.OriginalReporter, s.Headline)
+	}
+	box := orb.Bound{Min: orb.Point{offMapBox, offMapBox}, Max: orb.Point{offMapBox, offMapBox}}
+	if g != nil {
+		box = g.Bound()
+		pts := []orb.Point{}
+		switch g := g.(type) {
+		case orb.Point:
+			pts = append(pts, g)
+		case orb.MultiPoint:
+			pts = append(pts, g...)
+		}
+		for _, p := range pts {
+			if _, err := w.stmts[qInsertPoint].ExecContext(ctx, rowid, p.Lon(), p.Lat()); err != nil {
+				return false, fmt.Errorf("incident %s: store point: %w", in.ID, err)
+			}
+		}
+	}
+	if _, err := w.stmts[qInsertRtree].ExecContext(ctx, rowid, box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), dayFrom, dayTo); err != nil {
+		return false, fmt.Errorf("incident %s: index: %w", in.ID, err)
+	}
+	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, strings.Join(placeNames, " "), strings.Join(sourceNames, " ")); err != nil {
+		return false, fmt.Errorf("incident %s: full-text index: %w", in.ID, err)
+	}
+	return !ok, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ImportResult says what an import changed.
+type ImportResult struct {
+	Added   int `json:"added"`
+	Updated int `json:"updated"`
+}
+
+// ImportIncidents validates incidents against the database and writes all of
+// them in one transaction, or none. New ids are added, existing ids replaced;
+// either way they are marked as imported so a newer seed never overwrites them.
+// The read is done by the caller (data.ReadIncidentsCSV/GeoJSON) with Refs
+// from this store, then checked again here inside the transaction.
+func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) (ImportResult, error) {
+	var res ImportResult
+	tx, err := s.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("import: begin: %w", err)
+	}
+	defer tx.Rollback()
+	cat, err := loadCatalog(ctx, tx)
+	if err != nil {
+		return res, fmt.Errorf("import: %w", err)
+	}
+	verr := &data.ValidationError{File: "import"}
+	for i, in := range incidents {
+		for _, id := range in.PlaceIDs {
+			if !cat.HasPlace(id) {
+				verr.Errors = append(verr.Errors, data.FieldError{Feature: i + 1, Field: "place_ids", Message: fmt.Sprintf("unknown place %q", id)})
+			}
+		}
+		for _, id := range in.SourceIDs {
+			if !cat.HasSource(id) {
+				verr.Errors = append(verr.Errors, data.FieldError{Feature: i + 1, Field: "source_ids", Message: fmt.Sprintf("unknown source %q", id)})
+			}
+		}
+	}
+	if len(verr.Errors) > 0 {
+		return res, verr
+	}
+	w, err := newIncidentWriter(ctx, tx, cat)
+	if err != nil {
+		return res, fmt.Errorf("import: %w", err)
+	}
+	defer w.close()
+	for _, in := range incidents {
+		created, err := w.put(ctx, in, "import")
+		if err != nil {
+			return ImportResult{}, fmt.Errorf("import: %w", err)
+		}
+		if created {
+			res.Added++
+		} else {
+			res.Updated++
+		}
+	}
+	if err := bumpVersion(ctx, tx); err != nil {
+		return ImportResult{}, fmt.Errorf("import: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return ImportResult{}, fmt.Errorf("import: commit: %w", err)
+	}
+	return res, nil
+}
+
+// Refs returns the ids of every place and source in the database, for
+// validating a file before import.
+func (s *Store) Refs(ctx context.Context) (data.Refs, error) {
+	cat, err := loadCatalog(ctx, s.ro)
+	if err != nil {
+		return nil, err
+	}
+	return cat, nil
+}
