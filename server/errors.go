@@ -1,0 +1,68 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// apiError is what a client is told when a request fails: an OGC-style code,
+// a sentence a person can act on, and the parameter at fault if there is one.
+type apiError struct {
+	Status      int    `json:"-"`
+	Code        string `json:"code"`
+	Description string `json:"description"`
+	Parameter   string `json:"parameter,omitempty"`
+}
+
+func (e *apiError) Error() string { return e.Description }
+
+func badParam(param, format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusBadRequest, Code: "InvalidParameterValue", Parameter: param,
+		Description: fmt.Sprintf("%s: %s", param, fmt.Sprintf(format, args...))}
+}
+
+func notFound(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusNotFound, Code: "NotFound", Description: fmt.Sprintf(format, args...)}
+}
+
+// errorHandler answers every failure as JSON. Anything that is not an apiError
+// or an echo routing error is our fault: it is logged in full and the client
+// gets a 500 without internals.
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		var ae *apiError
+		var he *echo.HTTPError
+		switch {
+		case errors.As(err, &ae):
+		case errors.As(err, &he):
+			ae = &apiError{Status: he.Code, Code: http.StatusText(he.Code), Description: fmt.Sprint(he.Message)}
+			switch he.Code {
+			case http.StatusNotFound:
+				ae.Code, ae.Description = "NotFound", "there is nothing at "+c.Request().URL.Path
+			case http.StatusMethodNotAllowed:
+				ae.Code, ae.Description = "MethodNotAllowed", c.Request().Method+" is not allowed on "+c.Request().URL.Path
+			case http.StatusRequestEntityTooLarge:
+				ae.Code, ae.Description = "PayloadTooLarge", "the request body is too large"
+			}
+		default:
+			log.Error("request failed", "method", c.Request().Method, "uri", c.Request().RequestURI, "err", err)
+			ae = &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Description: "the server failed to answer this request; it has been logged"}
+		}
+		if c.Request().Method == http.MethodHead {
+			err = c.NoContent(ae.Status)
+		} else {
+			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+			err = c.JSON(ae.Status, ae)
+		}
+		if err != nil {
+			log.Error("write error response", "err", err)
+		}
+	}
+}

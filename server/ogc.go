@@ -1,0 +1,320 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/borderline/borderline/data"
+	"github.com/borderline/borderline/store"
+)
+
+const (
+	geoJSONType = "application/geo+json"
+	crs84       = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+)
+
+var conformance = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+}
+
+type link struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+// collectionInfo describes each collection for /collections.
+var collectionInfo = map[string][2]string{
+	"incidents": {"Incidents", "Dated incidents and measures along the North Korea–China border during the COVID-19 closure (2020–2021), each traced to its source reports, with date and location precision and how well it is verified."},
+	"places":    {"Places", "Towns, facilities and areas named in the reports, with Korean and Chinese names, alternate spellings, location precision and distance to the border."},
+	"zones":     {"Border zones", "The shoot-on-sight zone on the North Korean side of the border, as reported: 1 km (RFA) and 1–2 km (Human Rights Watch), in force from 2020-08-26."},
+}
+
+func init() {
+	for _, l := range data.Layers {
+		collectionInfo[l.ID] = [2]string{l.Title, l.Description}
+	}
+}
+
+// baseURL is the scheme and host the client used, so links work behind a
+// proxy that sets X-Forwarded-Proto.
+func baseURL(c echo.Context) string {
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+// wantsJSON decides whether "/" is the map (browsers) or the OGC landing page
+// (API clients): f=json, or an Accept header that prefers JSON to HTML.
+func wantsJSON(c echo.Context) bool {
+	switch c.QueryParam("f") {
+	case "json":
+		return true
+	case "html":
+		return false
+	}
+	accept := c.Request().Header.Get("Accept")
+	return strings.Contains(accept, "json") && !strings.Contains(accept, "text/html")
+}
+
+func (s *Server) landing(c echo.Context) error {
+	if !wantsJSON(c) {
+		return s.assets.serve(c, "static", "index.html")
+	}
+	base := baseURL(c)
+	return c.JSON(http.StatusOK, map[string]any{
+		"title":       "Borderline",
+		"description": "Incidents along the North Korea–China border during the COVID-19 closure, 2020–2021, as an OGC API – Features service.",
+		"links": []link{
+			{Href: base + "/?f=json", Rel: "self", Type: "application/json", Title: "This document"},
+			{Href: base + "/", Rel: "alternate", Type: "text/html", Title: "The map"},
+			{Href: base + "/api", Rel: "service-desc", Type: "application/vnd.oai.openapi+json;version=3.0", Title: "The API definition"},
+			{Href: base + "/conformance", Rel: "conformance", Type: "application/json", Title: "Conformance classes"},
+			{Href: base + "/collections", Rel: "data", Type: "application/json", Title: "The collections"},
+		},
+	})
+}
+
+func (s *Server) conformance(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{"conformsTo": conformance})
+}
+
+type collectionDoc struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Links       []link   `json:"links"`
+	Extent      any      `json:"extent,omitempty"`
+	ItemType    string   `json:"itemType"`
+	CRS         []string `json:"crs"`
+}
+
+func (s *Server) collectionDoc(ctx context.Context, base, id string) (collectionDoc, error) {
+	info := collectionInfo[id]
+	doc := collectionDoc{ID: id, Title: info[0], Description: info[1], ItemType: "feature", CRS: []string{crs84},
+		Links: []link{
+			{Href: base + "/collections/" + id, Rel: "self", Type: "application/json", Title: "This collection"},
+			{Href: base + "/collections/" + id + "/items", Rel: "items", Type: geoJSONType, Title: info[0] + " as GeoJSON"},
+		}}
+	if id == "incidents" {
+		doc.Links = append(doc.Links, link{Href: base + "/collections/incidents/items?f=csv", Rel: "items", Type: "text/csv", Title: "Incidents as CSV (the import format)"})
+	}
+	ext, err := s.store.Extent(ctx, id)
+	if err != nil {
+		return doc, err
+	}
+	extent := map[string]any{}
+	if ext.BBox != nil {
+		extent["spatial"] = map[string]any{"bbox": [][]float64{{ext.BBox.Min.Lon(), ext.BBox.Min.Lat(), ext.BBox.Max.Lon(), ext.BBox.Max.Lat()}}, "crs": crs84}
+	}
+	if ext.FromDay != nil || ext.ToDay != nil {
+		interval := []*string{nil, nil}
+		if ext.FromDay != nil {
+			v := data.FromDayNumber(*ext.FromDay).Format(time.RFC3339)
+			interval[0] = &v
+		}
+		if ext.ToDay != nil {
+			v := data.FromDayNumber(*ext.ToDay).Format(time.RFC3339)
+			interval[1] = &v
+		}
+		extent["temporal"] = map[string]any{"interval": [][]*string{interval}, "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
+	}
+	if len(extent) > 0 {
+		doc.Extent = extent
+	}
+	return doc, nil
+}
+
+func (s *Server) collections(c echo.Context) error {
+	if done, err := s.notModified(c); done || err != nil {
+		return err
+	}
+	base := baseURL(c)
+	var docs []collectionDoc
+	for _, id := range store.Collections {
+		doc, err := s.collectionDoc(c.Request().Context(), base, id)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, doc)
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"links":       []link{{Href: base + "/collections", Rel: "self", Type: "application/json", Title: "The collections"}},
+		"collections": docs,
+	})
+}
+
+func (s *Server) collection(c echo.Context) error {
+	id := c.Param("id")
+	if !store.HasCollection(id) {
+		return notFound("there is no collection %q; see /collections", id)
+	}
+	if done, err := s.notModified(c); done || err != nil {
+		return err
+	}
+	doc, err := s.collectionDoc(c.Request().Context(), baseURL(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, doc)
+}
+
+// notModified answers 304 when the client already has the current data. The
+// data version changes on every import or seed, from whichever process.
+func (s *Server) notModified(c echo.Context) (bool, error) {
+	v, err := s.store.DataVersion(c.Request().Context())
+	if err != nil {
+		return false, err
+	}
+	etag := `W/"d` + v + `"`
+	h := c.Response().Header()
+	h.Set("ETag", etag)
+	h.Set(echo.HeaderCacheControl, "no-cache")
+	h.Add("Vary", "Accept")
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+		return true, c.NoContent(http.StatusNotModified)
+	}
+	return false, nil
+}
+
+func (s *Server) items(c echo.Context) error {
+	id := c.Param("id")
+	if !store.HasCollection(id) {
+		return notFound("there is no collection %q; see /collections", id)
+	}
+	values := c.QueryParams()
+	q, format, err := parseItemsQuery(values, id)
+	if err != nil {
+		return err
+	}
+	if done, err := s.notModified(c); done || err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if format == "csv" {
+		incidents, err := s.store.IncidentsMatching(ctx, q)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := data.WriteIncidentsCSV(&buf, incidents); err != nil {
+			return err
+		}
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="borderline-incidents.csv"`)
+		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	}
+	page, err := s.store.Items(ctx, id, q)
+	if err != nil {
+		return err
+	}
+	base := baseURL(c)
+	self := base + c.Request().URL.Path
+	pageURL := func(offset int, f string) string {
+		v := url.Values{}
+		for k, vals := range values {
+			v[k] = vals
+		}
+		v.Set("offset", strconv.Itoa(offset))
+		v.Set("limit", strconv.Itoa(q.Limit))
+		if f != "" {
+			v.Set("f", f)
+		} else {
+			v.Del("f")
+		}
+		return self + "?" + v.Encode()
+	}
+	links := []link{
+		{Href: pageURL(q.Offset, ""), Rel: "self", Type: geoJSONType, Title: "This page"},
+		{Href: base + "/collections/" + id, Rel: "collection", Type: "application/json", Title: "The collection"},
+	}
+	if id == "incidents" {
+		links = append(links, link{Href: pageURL(q.Offset, "csv"), Rel: "alternate", Type: "text/csv", Title: "This page as CSV"})
+	}
+	if q.Offset+len(page.Features) < page.Matched {
+		links = append(links, link{Href: pageURL(q.Offset+q.Limit, ""), Rel: "next", Type: geoJSONType, Title: "Next page"})
+	}
+	if q.Offset > 0 {
+		links = append(links, link{Href: pageURL(max(0, q.Offset-q.Limit), ""), Rel: "prev", Type: geoJSONType, Title: "Previous page"})
+	}
+	return writeFeatureCollection(c, page, links)
+}
+
+// writeFeatureCollection streams stored feature JSON without decoding it.
+func writeFeatureCollection(c echo.Context, page store.Page, links []link) error {
+	var buf bytes.Buffer
+	buf.Grow(256 + 1024*len(page.Features))
+	fmt.Fprintf(&buf, `{"type":"FeatureCollection","numberMatched":%d,"numberReturned":%d,"timeStamp":%q,"links":`,
+		page.Matched, len(page.Features), time.Now().UTC().Format(time.RFC3339))
+	if err := encodeJSON(&buf, links); err != nil {
+		return err
+	}
+	buf.WriteString(`,"features":[`)
+	for i, f := range page.Features {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(f)
+	}
+	buf.WriteString("]}\n")
+	return c.Blob(http.StatusOK, geoJSONType, buf.Bytes())
+}
+
+func (s *Server) item(c echo.Context) error {
+	id, fid := c.Param("id"), c.Param("fid")
+	if !store.HasCollection(id) {
+		return notFound("there is no collection %q; see /collections", id)
+	}
+	for k := range c.QueryParams() {
+		if k != "f" {
+			return badParam(k, "unknown parameter; a single feature takes only f")
+		}
+	}
+	if f := c.QueryParam("f"); f != "" && f != "json" && f != "geojson" {
+		return badParam("f", "%q is not a format for a single feature; use json", f)
+	}
+	if done, err := s.notModified(c); done || err != nil {
+		return err
+	}
+	b, err := s.store.Item(c.Request().Context(), id, fid)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("there is no feature %q in %s", fid, id)
+	}
+	if err != nil {
+		return err
+	}
+	base := baseURL(c)
+	links := []link{
+		{Href: base + "/collections/" + id + "/items/" + url.PathEscape(fid), Rel: "self", Type: geoJSONType},
+		{Href: base + "/collections/" + id, Rel: "collection", Type: "application/json"},
+	}
+	// Splice the links into the stored feature: it ends with '}'.
+	var buf bytes.Buffer
+	b = bytes.TrimSpace(b)
+	buf.Write(b[:len(b)-1])
+	buf.WriteString(`,"links":`)
+	if err := encodeJSON(&buf, links); err != nil {
+		return err
+	}
+	buf.WriteString("}\n")
+	return c.Blob(http.StatusOK, geoJSONType, buf.Bytes())
+}
+
+func encodeJSON(buf *bytes.Buffer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode json: %w", err)
+	}
+	buf.Write(b)
+	return nil
+}

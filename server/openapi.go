@@ -1,0 +1,64 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/borderline/borderline/store"
+)
+
+// openAPI describes the API for generic clients (OGC API – Features asks for
+// an OpenAPI 3.0 definition at the service-desc link).
+func (s *Server) openAPI(c echo.Context) error {
+	param := func(name, in, desc string, schema map[string]any, required bool) map[string]any {
+		return map[string]any{"name": name, "in": in, "description": desc, "required": required, "schema": schema, "style": "form", "explode": false}
+	}
+	str := map[string]any{"type": "string"}
+	collectionID := param("collectionId", "path", "The collection.", map[string]any{"type": "string", "enum": store.Collections}, true)
+	errorResp := map[string]any{"description": "Bad input or unknown id; the body names the parameter.", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/error"}}}}
+	geojson := func(desc string) map[string]any {
+		return map[string]any{"description": desc, "content": map[string]any{"application/geo+json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+	}
+	jsonResp := func(desc string) map[string]any {
+		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+	}
+	doc := map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{
+			"title":       "Borderline",
+			"version":     "1.0.0",
+			"description": "Incidents along the North Korea–China border during the COVID-19 closure (2020–2021). OGC API – Features, Part 1 core with GeoJSON.",
+			"license":     map[string]any{"name": "Data: ODbL 1.0 (border), CC BY 4.0 (GeoNames), public domain (Natural Earth); see data/README.md"},
+		},
+		"servers": []map[string]any{{"url": baseURL(c)}},
+		"paths": map[string]any{
+			"/": map[string]any{"get": map[string]any{"summary": "Landing page (the map for browsers; JSON with f=json)", "operationId": "getLandingPage",
+				"parameters": []any{param("f", "query", "json for the OGC landing page", map[string]any{"type": "string", "enum": []string{"json", "html"}}, false)},
+				"responses":  map[string]any{"200": jsonResp("Landing page")}}},
+			"/conformance": map[string]any{"get": map[string]any{"summary": "Conformance classes", "operationId": "getConformance", "responses": map[string]any{"200": jsonResp("Conformance declaration")}}},
+			"/collections": map[string]any{"get": map[string]any{"summary": "The collections", "operationId": "getCollections", "responses": map[string]any{"200": jsonResp("Collections")}}},
+			"/collections/{collectionId}": map[string]any{"get": map[string]any{"summary": "One collection", "operationId": "describeCollection",
+				"parameters": []any{collectionID}, "responses": map[string]any{"200": jsonResp("Collection"), "404": errorResp}}},
+			"/collections/{collectionId}/items": map[string]any{"get": map[string]any{"summary": "Features of a collection", "operationId": "getFeatures",
+				"parameters": []any{
+					collectionID,
+					param("bbox", "query", "minLon,minLat,maxLon,maxLat in CRS84", map[string]any{"type": "array", "minItems": 4, "maxItems": 6, "items": map[string]any{"type": "number"}}, false),
+					param("datetime", "query", "A date (2020-08-26), date-time, or interval with .. for an open end (2020-08-01/.. ). Incidents match when the days they are in force overlap it.", str, false),
+					param("limit", "query", "Features per page (default 100, capped at 10000)", map[string]any{"type": "integer", "minimum": 1, "default": defaultLimit}, false),
+					param("offset", "query", "Features to skip", map[string]any{"type": "integer", "minimum": 0, "default": 0}, false),
+					param("category", "query", "Incidents only: categories, comma-separated", str, false),
+					param("q", "query", "Incidents only: words that must all appear in the title, summary, places or sources", str, false),
+					param("f", "query", "json (GeoJSON) or csv (incidents, the import format)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}, false),
+				},
+				"responses": map[string]any{"200": geojson("A FeatureCollection with numberMatched, numberReturned and next/prev links"), "400": errorResp, "404": errorResp}}},
+			"/collections/{collectionId}/items/{featureId}": map[string]any{"get": map[string]any{"summary": "One feature", "operationId": "getFeature",
+				"parameters": []any{collectionID, param("featureId", "path", "The feature id", str, true)},
+				"responses":  map[string]any{"200": geojson("A Feature"), "404": errorResp}}},
+			"/healthz": map[string]any{"get": map[string]any{"summary": "Liveness and database check", "operationId": "getHealth", "responses": map[string]any{"200": jsonResp("ok"), "503": jsonResp("the database does not answer")}}},
+		},
+		"components": map[string]any{"schemas": map[string]any{"error": map[string]any{"type": "object", "required": []string{"code", "description"},
+			"properties": map[string]any{"code": str, "description": str, "parameter": str}}}},
+	}
+	return c.JSON(http.StatusOK, doc)
+}

@@ -1,0 +1,203 @@
+package server
+
+import (
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/borderline/borderline/data"
+	"github.com/borderline/borderline/store"
+)
+
+const (
+	defaultLimit = 100
+	// maxLimit caps limit; OGC API – Features asks servers to cap, not refuse.
+	maxLimit = 10000
+	maxQLen  = 200
+)
+
+// itemParams are the query parameters /collections/{id}/items understands.
+var itemParams = map[string]bool{"bbox": true, "datetime": true, "limit": true, "offset": true, "category": true, "q": true, "f": true}
+
+// parseItemsQuery turns the query string into a store query, naming the first
+// parameter that is wrong.
+func parseItemsQuery(v url.Values, collection string) (store.Query, string, error) {
+	q := store.Query{Limit: defaultLimit}
+	for k := range v {
+		if !itemParams[k] {
+			return q, "", badParam(k, "unknown parameter; this endpoint takes bbox, datetime, limit, offset, category, q and f")
+		}
+	}
+	for k, vals := range v {
+		if len(vals) > 1 {
+			return q, "", badParam(k, "given %d times; give it once", len(vals))
+		}
+	}
+	if s := v.Get("bbox"); s != "" {
+		b, err := parseBBox(s)
+		if err != nil {
+			return q, "", err
+		}
+		q.BBox = b
+	}
+	if s, ok := v["datetime"]; ok {
+		from, to, err := parseDatetime(s[0])
+		if err != nil {
+			return q, "", err
+		}
+		q.FromDay, q.ToDay = from, to
+	}
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return q, "", badParam("limit", "%q must be a whole number of at least 1", s)
+		}
+		q.Limit = min(n, maxLimit)
+	}
+	if s := v.Get("offset"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return q, "", badParam("offset", "%q must be a whole number of at least 0", s)
+		}
+		q.Offset = n
+	}
+	if s := v.Get("category"); s != "" {
+		if collection != "incidents" {
+			return q, "", badParam("category", "only the incidents collection has categories")
+		}
+		for _, c := range strings.Split(s, ",") {
+			c = strings.TrimSpace(c)
+			if !validCategory(c) {
+				return q, "", badParam("category", "%q is not a category; use one or more of %s, separated by commas", c, categoryList())
+			}
+			q.Categories = append(q.Categories, c)
+		}
+	}
+	if s := v.Get("q"); s != "" {
+		if collection != "incidents" {
+			return q, "", badParam("q", "text search is available on the incidents collection")
+		}
+		if len([]rune(s)) > maxQLen {
+			return q, "", badParam("q", "is longer than %d characters", maxQLen)
+		}
+		q.Text = s
+	}
+	format := v.Get("f")
+	switch format {
+	case "", "json", "geojson":
+		format = "json"
+	case "csv":
+		if collection != "incidents" {
+			return q, "", badParam("f", "csv is available for the incidents collection; use json here")
+		}
+	default:
+		return q, "", badParam("f", "%q is not a format; use json or csv", format)
+	}
+	return q, format, nil
+}
+
+func validCategory(c string) bool {
+	for _, code := range data.Categories {
+		if code.Value == c {
+			return true
+		}
+	}
+	return false
+}
+
+func categoryList() string {
+	var s []string
+	for _, code := range data.Categories {
+		s = append(s, code.Value)
+	}
+	return strings.Join(s, ", ")
+}
+
+// parseBBox reads minLon,minLat,maxLon,maxLat (or the six-number 3-D form,
+// whose heights are ignored) in CRS84. minLon > maxLon crosses the antimeridian.
+func parseBBox(s string) (*orb.Bound, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 && len(parts) != 6 {
+		return nil, badParam("bbox", "%q must be four numbers: minLon,minLat,maxLon,maxLat", s)
+	}
+	nums := make([]float64, len(parts))
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, badParam("bbox", "%q is not a number", p)
+		}
+		nums[i] = f
+	}
+	if len(nums) == 6 {
+		nums = []float64{nums[0], nums[1], nums[3], nums[4]}
+	}
+	minLon, minLat, maxLon, maxLat := nums[0], nums[1], nums[2], nums[3]
+	for _, lon := range []float64{minLon, maxLon} {
+		if lon < -180 || lon > 180 {
+			return nil, badParam("bbox", "longitude %g is outside -180..180", lon)
+		}
+	}
+	for _, lat := range []float64{minLat, maxLat} {
+		if lat < -90 || lat > 90 {
+			return nil, badParam("bbox", "latitude %g is outside -90..90", lat)
+		}
+	}
+	if minLat > maxLat {
+		return nil, badParam("bbox", "the southern edge %g is north of the northern edge %g", minLat, maxLat)
+	}
+	return &orb.Bound{Min: orb.Point{minLon, minLat}, Max: orb.Point{maxLon, maxLat}}, nil
+}
+
+// parseDatetime reads an RFC 3339 date or date-time, or an interval of two
+// with ".." (or nothing) for an open end. Incidents are dated to the day, so
+// a date-time counts as the calendar day it names in its own offset.
+func parseDatetime(s string) (from, to *int64, err error) {
+	if s == "" {
+		return nil, nil, badParam("datetime", "is empty; give a date such as 2020-08-26 or an interval such as 2020-08-01/2020-08-31")
+	}
+	start, end, isInterval := strings.Cut(s, "/")
+	if !isInterval {
+		d, err := parseDay(s)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &d, &d, nil
+	}
+	if strings.Contains(end, "/") {
+		return nil, nil, badParam("datetime", "%q has more than one '/'", s)
+	}
+	if start != "" && start != ".." {
+		d, err := parseDay(start)
+		if err != nil {
+			return nil, nil, err
+		}
+		from = &d
+	}
+	if end != "" && end != ".." {
+		d, err := parseDay(end)
+		if err != nil {
+			return nil, nil, err
+		}
+		to = &d
+	}
+	if from != nil && to != nil && *from > *to {
+		return nil, nil, badParam("datetime", "the interval %q ends before it starts", s)
+	}
+	return from, to, nil
+}
+
+func parseDay(s string) (int64, error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return data.DayNumber(t), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return 0, badParam("datetime", "%q is not an RFC 3339 date (2020-08-26) or date-time (2020-08-26T00:00:00Z)", s)
+	}
+	y, m, d := t.Date()
+	return data.DayNumber(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)), nil
+}

@@ -1,0 +1,159 @@
+// Package server answers HTTP: the map pages, the static front end, and the
+// OGC API – Features endpoints over the store. Handlers only read; writes
+// happen through the borderline import command.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/borderline/borderline/store"
+)
+
+// Assets are the files of the front end.
+type Assets struct {
+	Static fs.FS // static/: index.html, css/, js/
+	Vendor fs.FS // node_modules/leaflet/dist
+}
+
+// ContentSecurityPolicy forbids inline script and style and every origin but
+// our own, except OpenStreetMap's tiles, which a reader may switch on.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+	"img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; font-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+
+// Server holds what the handlers share.
+type Server struct {
+	store  *store.Store
+	log    *slog.Logger
+	echo   *echo.Echo
+	assets *assetSet
+}
+
+// New builds the HTTP handler.
+func New(st *store.Store, assets Assets, log *slog.Logger) (*Server, error) {
+	as, err := loadAssets(assets)
+	if err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	s := &Server{store: st, log: log, echo: e, assets: as}
+	e.HTTPErrorHandler = errorHandler(log)
+
+	e.Use(middleware.Recover())
+	e.Use(s.requestLog())
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit("1M"))
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 15 * time.Second}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+
+	e.GET("/", s.landing)
+	e.GET("/healthz", s.healthz)
+	e.GET("/conformance", s.conformance)
+	e.GET("/api", s.openAPI)
+	e.GET("/collections", s.collections)
+	e.GET("/collections/:id", s.collection)
+	e.GET("/collections/:id/items", s.items)
+	e.GET("/collections/:id/items/:fid", s.item)
+	e.GET("/static/*", s.assets.handler("static"))
+	e.GET("/vendor/leaflet/*", s.assets.handler("vendor"))
+	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler (tests use it with httptest).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Run serves on addr until ctx is cancelled, then drains open requests for up
+// to ten seconds. ready, if not nil, receives the bound address.
+func (s *Server) Run(ctx context.Context, addr string, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+		// The data is public: let other sites' scripts and QGIS-like tools read it.
+		if strings.HasPrefix(c.Request().URL.Path, "/collections") || c.Request().URL.Path == "/conformance" || c.Request().URL.Path == "/api" {
+			h.Set("Access-Control-Allow-Origin", "*")
+		}
+		return next(c)
+	}
+}
+
+// requestLog logs failures at Info and above, everything else at Debug, so a
+// load test does not turn into a logging benchmark.
+func (s *Server) requestLog() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogError: true, HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelDebug
+			switch {
+			case v.Status >= 500:
+				level = slog.LevelError
+			case v.Status >= 400:
+				level = slog.LevelInfo
+			}
+			s.log.LogAttrs(c.Request().Context(), level, "request", slog.String("method", v.Method), slog.String("uri", v.URI),
+				slog.Int("status", v.Status), slog.Duration("latency", v.Latency))
+			return nil
+		},
+	})
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	if err := s.store.Ping(c.Request().Context()); err != nil {
+		s.log.Error("health check failed", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "description": "the database does not answer"})
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}

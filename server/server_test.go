@@ -1,0 +1,391 @@
+package server
+
+import (
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/borderline/borderline/data"
+	"github.com/borderline/borderline/store"
+)
+
+var testURL string
+
+// TestMain serves a freshly seeded real database over real HTTP.
+func TestMain(m *testing.M) {
+	os.Exit(func() int {
+		dir, err := os.MkdirTemp("", "borderline-server-test")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		seed, err := data.LoadSeed()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		ctx := context.Background()
+		st, err := store.Open(ctx, filepath.Join(dir, "test.db"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer st.Close()
+		if _, err := st.Seed(ctx, seed, nil); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		// The real front-end files; `make test` installs Leaflet with npm ci first.
+		assets := Assets{Static: os.DirFS("../static"), Vendor: os.DirFS("../node_modules/leaflet/dist")}
+		if _, err := os.Stat("../node_modules/leaflet/dist/leaflet.js"); err != nil {
+			fmt.Fprintln(os.Stderr, "Leaflet is not installed: run `npm ci` (make test does) before go test ./server/")
+			return 1
+		}
+		srv, err := New(st, assets, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		ts := httptest.NewServer(srv)
+		defer ts.Close()
+		testURL = ts.URL
+		return m.Run()
+	}())
+}
+
+func get(t *testing.T, path string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, testURL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}
+
+type featureCollection struct {
+	Type           string `json:"type"`
+	NumberMatched  int    `json:"numberMatched"`
+	NumberReturned int    `json:"numberReturned"`
+	Links          []link `json:"links"`
+	Features       []struct {
+		ID         string          `json:"id"`
+		Geometry   json.RawMessage `json:"geometry"`
+		Properties map[string]any  `json:"properties"`
+	} `json:"features"`
+}
+
+func getFC(t *testing.T, path string) featureCollection {
+	t.Helper()
+	resp, body := get(t, path)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != geoJSONType {
+		t.Errorf("GET %s: Content-Type %q", path, ct)
+	}
+	var fc featureCollection
+	if err := json.Unmarshal(body, &fc); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	return fc
+}
+
+func TestBadParametersAre400WithTheParameterNamed(t *testing.T) {
+	cases := []struct{ query, param string }{
+		{"bbox=1,2,3", "bbox"},
+		{"bbox=a,b,c,d", "bbox"},
+		{"bbox=120,50,130,40", "bbox"},
+		{"bbox=120,-91,130,40", "bbox"},
+		{"bbox=200,40,210,41", "bbox"},
+		{"bbox=NaN,1,2,3", "bbox"},
+		{"datetime=yesterday", "datetime"},
+		{"datetime=2020-02-30", "datetime"},
+		{"datetime=2020-09-01/2020-08-01", "datetime"},
+		{"datetime=2020-01-01/2020-02-01/2020-03-01", "datetime"},
+		{"datetime=", "datetime"},
+		{"limit=0", "limit"},
+		{"limit=ten", "limit"},
+		{"offset=-1", "offset"},
+		{"category=riots", "category"},
+		{"category=arrests,", "category"},
+		{"f=xml", "f"},
+		{"colour=red", "colour"},
+		{"limit=1&limit=2", "limit"},
+		{"q=" + strings.Repeat("x", 201), "q"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.query, func(t *testing.T) {
+			resp, body := get(t, "/collections/incidents/items?"+tc.query)
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400: %s", resp.StatusCode, body)
+			}
+			var e apiError
+			if err := json.Unmarshal(body, &e); err != nil {
+				t.Fatalf("body is not JSON: %s", body)
+			}
+			if e.Parameter != tc.param || e.Code != "InvalidParameterValue" || !strings.Contains(e.Description, tc.param) {
+				t.Errorf("error %+v does not name %s", e, tc.param)
+			}
+		})
+	}
+	for _, path := range []string{"/collections/places/items?category=arrests", "/collections/zones/items?f=csv", "/collections/incidents/items/x?limit=3"} {
+		if resp, body := get(t, path); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("GET %s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestUnknownThingsAre404JSON(t *testing.T) {
+	for _, path := range []string{"/collections/nope", "/collections/nope/items", "/collections/incidents/items/no-such-incident", "/no/such/page", "/static/nope.js"} {
+		resp, body := get(t, path)
+		var e apiError
+		if resp.StatusCode != http.StatusNotFound || json.Unmarshal(body, &e) != nil || e.Code != "NotFound" {
+			t.Errorf("GET %s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestItemsPagingLinks(t *testing.T) {
+	first := getFC(t, "/collections/incidents/items?limit=10")
+	if first.NumberReturned != 10 || first.NumberMatched <= 10 || len(first.Features) != 10 {
+		t.Fatalf("first page: returned %d of %d", first.NumberReturned, first.NumberMatched)
+	}
+	seen := map[string]bool{}
+	page, pages := first, 1
+	for {
+		for _, f := range page.Features {
+			if seen[f.ID] {
+				t.Fatalf("%s appears on two pages", f.ID)
+			}
+			seen[f.ID] = true
+		}
+		next := ""
+		for _, l := range page.Links {
+			if l.Rel == "next" {
+				next = l.Href
+			}
+		}
+		if next == "" {
+			break
+		}
+		u, err := url.Parse(next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page = getFC(t, u.RequestURI())
+		pages++
+		if !slices.ContainsFunc(page.Links, func(l link) bool { return l.Rel == "prev" }) {
+			t.Errorf("page %d has no prev link", pages)
+		}
+	}
+	if len(seen) != first.NumberMatched {
+		t.Errorf("following next links saw %d incidents, numberMatched says %d", len(seen), first.NumberMatched)
+	}
+}
+
+func TestDatetimeSelectsWhatIsInForce(t *testing.T) {
+	inForce := func(fc featureCollection, id string) bool {
+		return slices.ContainsFunc(fc.Features, func(f struct {
+			ID         string          `json:"id"`
+			Geometry   json.RawMessage `json:"geometry"`
+			Properties map[string]any  `json:"properties"`
+		}) bool {
+			return f.ID == id
+		})
+	}
+	order := "2020-08-26-shoot-on-sight-zone"
+	for _, tc := range []struct {
+		datetime string
+		want     bool
+	}{
+		{"2020-08-01", false},
+		{"2020-08-26", true},
+		{"2020-08-26T00:00:00%2B09:00", true},
+		{"2020-08-27T12:00:00Z", true},
+		{"../2020-08-25", false},
+		{"2020-08-20/2020-08-30", true},
+		{"2020-08-27/..", true},
+	} {
+		fc := getFC(t, "/collections/incidents/items?limit=10000&datetime="+tc.datetime)
+		if got := inForce(fc, order); got != tc.want {
+			t.Errorf("datetime=%s: the shoot-on-sight order listed %v, want %v", tc.datetime, got, tc.want)
+		}
+		for _, f := range fc.Features {
+			if f.Properties["in_force_from"] == nil || f.Properties["in_force_to"] == nil {
+				t.Errorf("%s has no in-force interval", f.ID)
+			}
+		}
+	}
+	if fc := getFC(t, "/collections/zones/items?datetime=2020-08-25"); fc.NumberMatched != 0 {
+		t.Errorf("zones before the order: %d", fc.NumberMatched)
+	}
+	if fc := getFC(t, "/collections/zones/items?datetime=2021-01-01"); fc.NumberMatched != 2 {
+		t.Errorf("zones after the order: %d, want 2", fc.NumberMatched)
+	}
+}
+
+func TestFiltersNarrow(t *testing.T) {
+	all := getFC(t, "/collections/incidents/items?limit=10000")
+	for _, query := range []string{"category=arrests", "category=arrests,border_security", "q=Hyesan", "bbox=128.0,41.2,128.4,41.6"} {
+		fc := getFC(t, "/collections/incidents/items?limit=10000&"+query)
+		if fc.NumberMatched == 0 || fc.NumberMatched >= all.NumberMatched {
+			t.Errorf("%s matched %d of %d", query, fc.NumberMatched, all.NumberMatched)
+		}
+		for _, f := range fc.Features {
+			cat := f.Properties["category"].(string)
+			if strings.HasPrefix(query, "category=") && !strings.Contains(query, cat) {
+				t.Errorf("%s returned a %s incident", query, cat)
+			}
+		}
+	}
+}
+
+func TestCSVIsTheImportFormat(t *testing.T) {
+	resp, body := get(t, "/collections/incidents/items?f=csv&limit=10000&category=arrests")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	incidents, err := data.ReadIncidentsCSV(strings.NewReader(string(body)), "download.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := getFC(t, "/collections/incidents/items?limit=10000&category=arrests")
+	if len(incidents) != fc.NumberMatched {
+		t.Errorf("CSV has %d incidents, GeoJSON %d", len(incidents), fc.NumberMatched)
+	}
+}
+
+func TestSingleFeature(t *testing.T) {
+	resp, body := get(t, "/collections/places/items/hyesan")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	var f struct {
+		ID         string         `json:"id"`
+		Properties map[string]any `json:"properties"`
+		Links      []link         `json:"links"`
+	}
+	if err := json.Unmarshal(body, &f); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	if f.ID != "hyesan" || f.Properties["name_ko"] != "혜산" || len(f.Links) != 2 {
+		t.Errorf("got %+v", f)
+	}
+}
+
+func TestLandingNegotiatesMapOrJSON(t *testing.T) {
+	resp, body := get(t, "/", "Accept", "text/html,application/xhtml+xml")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "<html") {
+		t.Errorf("browser got %d %.80s", resp.StatusCode, body)
+	}
+	for _, path := range []string{"/?f=json", "/conformance", "/collections", "/collections/incidents", "/api"} {
+		resp, body := get(t, path, "Accept", "application/json")
+		var v map[string]any
+		if resp.StatusCode != 200 || json.Unmarshal(body, &v) != nil {
+			t.Errorf("GET %s: %d %.80s", path, resp.StatusCode, body)
+		}
+	}
+	_, body = get(t, "/collections")
+	var cols struct {
+		Collections []collectionDoc `json:"collections"`
+	}
+	json.Unmarshal(body, &cols)
+	var ids []string
+	for _, c := range cols.Collections {
+		ids = append(ids, c.ID)
+	}
+	if !slices.Equal(ids, store.Collections) {
+		t.Errorf("collections %v", ids)
+	}
+}
+
+func TestSecurityAndCachingHeaders(t *testing.T) {
+	resp, _ := get(t, "/")
+	csp := resp.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'self'", "script-src 'self'", "object-src 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
+		t.Errorf("CSP allows inline code: %q", csp)
+	}
+	if resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Error("no nosniff")
+	}
+
+	resp, _ = get(t, "/collections/incidents/items")
+	etag := resp.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("items have no ETag")
+	}
+	if resp, _ := get(t, "/collections/incidents/items", "If-None-Match", etag); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("revalidation: %d, want 304", resp.StatusCode)
+	}
+	resp, _ = get(t, "/vendor/leaflet/leaflet.js")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") {
+		t.Errorf("leaflet.js: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+
+	// Gzip: Go's client adds and undoes it unless asked explicitly.
+	req, _ := http.NewRequest(http.MethodGet, testURL+"/collections/countries/items", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	gz, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gz.Body.Close()
+	if gz.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("no gzip: %v", gz.Header)
+	}
+	zr, err := gzip.NewReader(gz.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc featureCollection
+	if err := json.NewDecoder(zr).Decode(&fc); err != nil || fc.NumberMatched == 0 {
+		t.Errorf("gzipped countries: %v, %d", err, fc.NumberMatched)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	resp, body := get(t, "/healthz")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"ok"`) {
+		t.Errorf("%d %s", resp.StatusCode, body)
+	}
+}
+
+func TestPostIsRefused(t *testing.T) {
+	resp, err := http.Post(testURL+"/collections/incidents/items", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d", resp.StatusCode)
+	}
+}
