@@ -50,15 +50,17 @@ func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, er
 	if !HasCollection(collection) {
 		return Page{}, ErrNotFound
 	}
-	var where []string
-	var args []any
-	var from string
+	var countSQL, pageSQL string
+	var countArgs, pageArgs []any
 	if collection == "incidents" {
-		from, where, args = incidentFilter(q)
+		var idsSQL string
+		countSQL, idsSQL, pageArgs = incidentQuery(q)
+		countArgs = pageArgs[:len(pageArgs)-2] // without LIMIT and OFFSET
+		// Join the big rows only for the page: the search itself never reads them.
+		pageSQL = "SELECT i.feature FROM (" + idsSQL + ") m CROSS JOIN incident i ON i.rowid = m.id ORDER BY m.d, m.id"
 	} else {
-		from = "feature f"
-		where = append(where, "f.collection = ?")
-		args = append(args, collection)
+		where := []string{"f.collection = ?"}
+		args := []any{collection}
 		if q.BBox != nil {
 			w, a := bboxClause("f.min_lon", "f.max_lon", "f.min_lat", "f.max_lat", *q.BBox)
 			where, args = append(where, w), append(args, a...)
@@ -69,10 +71,9 @@ func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, er
 		if q.FromDay != nil {
 			where, args = append(where, "(f.day_to IS NULL OR f.day_to >= ?)"), append(args, *q.FromDay)
 		}
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+		cond := " WHERE " + strings.Join(where, " AND ")
+		countSQL, countArgs = "SELECT count(*) FROM feature f"+cond, args
+		pageSQL, pageArgs = "SELECT f.json FROM feature f"+cond+" ORDER BY f.ord LIMIT ? OFFSET ?", append(args, q.Limit, q.Offset)
 	}
 	tx, err := s.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -80,14 +81,13 @@ func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, er
 	}
 	defer tx.Rollback() // read-only: nothing to commit; one snapshot for count and page
 	var page Page
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+from+cond, args...).Scan(&page.Matched); err != nil {
+	if err := tx.QueryRowContext(ctx, countSQL, countArgs...).Scan(&page.Matched); err != nil {
 		return Page{}, fmt.Errorf("count %s: %w", collection, err)
 	}
-	order, col := " ORDER BY f.ord", "f.json"
-	if collection == "incidents" {
-		order, col = " ORDER BY i.day_from, i.id", "i.feature"
+	if page.Matched <= q.Offset {
+		return page, nil
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+col+" FROM "+from+cond+order+" LIMIT ? OFFSET ?", append(args, q.Limit, q.Offset)...)
+	rows, err := tx.QueryContext(ctx, pageSQL, pageArgs...)
 	if err != nil {
 		return Page{}, fmt.Errorf("query %s: %w", collection, err)
 	}
@@ -105,39 +105,70 @@ func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, er
 	return page, nil
 }
 
-// incidentFilter searches the R*Tree when space or time is constrained, then
-// confirms exactly on the stored points and days (the R*Tree holds float32).
-func incidentFilter(q Query) (from string, where []string, args []any) {
-	from = "incident i"
-	if q.BBox != nil || q.FromDay != nil || q.ToDay != nil {
-		from = "incident_rtree r JOIN incident i ON i.rowid = r.id"
+// incidentQuery builds the count and the page-of-ids queries for q. The ids
+// query returns (id, d) rows in list order, ending in LIMIT ? OFFSET ?, whose
+// values are the last two args.
+//
+// With space or time constrained, everything is answered from the R*Tree and
+// its auxiliary columns (exact envelope, category): one index search, no
+// incident rows read. Otherwise the incident table is read in order.
+func incidentQuery(q Query) (countSQL, idsSQL string, args []any) {
+	var where []string
+	from, id, d := "incident i", "i.rowid", "i.day_from"
+	useTree := q.BBox != nil || q.FromDay != nil || q.ToDay != nil
+	if useTree {
+		from, id, d = "incident_rtree r", "r.id", "r.day_from"
 	}
 	if q.BBox != nil {
 		w, a := bboxClause("r.min_lon", "r.max_lon", "r.min_lat", "r.max_lat", *q.BBox)
 		where, args = append(where, w), append(args, a...)
-		pw, pa := bboxClause("p.lon", "p.lon", "p.lat", "p.lat", *q.BBox)
-		where = append(where, "EXISTS (SELECT 1 FROM incident_point p WHERE p.incident = i.rowid AND "+pw+")")
-		args = append(args, pa...)
+		// The R*Tree box is rounded outward; a box wholly inside the bbox is a
+		// sure match and needs no other read. The rest straddle an edge: one
+		// point is checked on its exact envelope, several points one by one.
+		inside, ia := insideClause("r.min_lon", "r.max_lon", "r.min_lat", "r.max_lat", *q.BBox)
+		exact, ea := bboxClause("r.lon0", "r.lon1", "r.lat0", "r.lat1", *q.BBox)
+		points, pa := bboxClause("p.lon", "p.lon", "p.lat", "p.lat", *q.BBox)
+		where = append(where, "(("+inside+") OR (r.multi = 0 AND "+exact+") OR (r.multi = 1 AND EXISTS (SELECT 1 FROM incident_point p WHERE p.incident = r.id AND "+points+")))")
+		args = append(append(append(args, ia...), ea...), pa...)
 	}
 	if q.ToDay != nil {
-		where = append(where, "r.day_from <= ?", "i.day_from <= ?")
-		args = append(args, *q.ToDay, *q.ToDay)
+		where, args = append(where, "r.day_from <= ?"), append(args, *q.ToDay)
 	}
 	if q.FromDay != nil {
-		where = append(where, "r.day_to >= ?", "i.day_to >= ?")
-		args = append(args, *q.FromDay, *q.FromDay)
+		where, args = append(where, "r.day_to >= ?"), append(args, *q.FromDay)
 	}
 	if len(q.Categories) > 0 {
-		where = append(where, "i.category IN ("+strings.TrimSuffix(strings.Repeat("?,", len(q.Categories)), ",")+")")
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(q.Categories)), ",")
+		col := "i.category"
+		if useTree {
+			col = "r.category"
+		}
+		where = append(where, col+" IN ("+marks+")")
 		for _, c := range q.Categories {
 			args = append(args, c)
 		}
 	}
 	if m := ftsQuery(q.Text); m != "" {
-		where = append(where, "i.rowid IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)")
+		where = append(where, id+" IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)")
 		args = append(args, m)
 	}
-	return from, where, args
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	countSQL = "SELECT count(*) FROM " + from + cond
+	idsSQL = "SELECT " + id + " AS id, " + d + " AS d FROM " + from + cond + " ORDER BY " + d + ", " + id + " LIMIT ? OFFSET ?"
+	return countSQL, idsSQL, append(args, q.Limit, q.Offset)
+}
+
+// insideClause is true when the box (minLon..maxLon, minLat..maxLat) lies
+// wholly inside b.
+func insideClause(minLon, maxLon, minLat, maxLat string, b orb.Bound) (string, []any) {
+	lat := minLat + " >= ? AND " + maxLat + " <= ?"
+	if b.Min.Lon() <= b.Max.Lon() {
+		return minLon + " >= ? AND " + maxLon + " <= ? AND " + lat, []any{b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()}
+	}
+	return "(" + minLon + " >= ? OR " + maxLon + " <= ?) AND " + lat, []any{b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()}
 }
 
 func bboxClause(minLon, maxLon, minLat, maxLat string, b orb.Bound) (string, []any) {

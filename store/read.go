@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/borderline/borderline/data"
 )
@@ -20,7 +19,7 @@ func readIncidents(ctx context.Context, q querier, cond string, args ...any) ([]
 	}
 	rows, err := q.QueryContext(ctx, `SELECT rowid, id, title, summary, category, date_start, date_end, date_precision, date_inferred,
 		date_note, location_precision, location_note, verification, verification_note, contradictions, research_ref
-		FROM incident `+where+` ORDER BY day_from, id`, args...)
+		FROM incident `+where+` ORDER BY day_from, rowid`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read incidents: %w", err)
 	}
@@ -96,25 +95,21 @@ func (s *Store) Incidents(ctx context.Context) ([]data.Incident, error) {
 // IncidentsMatching returns the page of incidents a query selects, in the
 // data package's model (for CSV).
 func (s *Store) IncidentsMatching(ctx context.Context, q Query) ([]data.Incident, error) {
-	from, where, args := incidentFilter(q)
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	sub := "rowid IN (SELECT i.rowid FROM " + from + cond + " ORDER BY i.day_from, i.id LIMIT ? OFFSET ?)"
+	_, idsSQL, args := incidentQuery(q)
+	sub := "rowid IN (SELECT id FROM (" + idsSQL + "))"
 	tx, err := s.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("query incidents: %w", err)
 	}
 	defer tx.Rollback()
-	out, _, err := readIncidents(ctx, tx, sub, append(args, q.Limit, q.Offset)...)
+	out, _, err := readIncidents(ctx, tx, sub, args...)
 	return out, err
 }
 
 // WriteIncidentsGeoJSON writes every incident as one FeatureCollection, in the
 // shape the API serves and the import reads.
 func (s *Store) WriteIncidentsGeoJSON(ctx context.Context, w io.Writer) error {
-	rows, err := s.ro.QueryContext(ctx, `SELECT feature FROM incident ORDER BY day_from, id`)
+	rows, err := s.ro.QueryContext(ctx, `SELECT feature FROM incident ORDER BY day_from, rowid`)
 	if err != nil {
 		return fmt.Errorf("export incidents: %w", err)
 	}

@@ -70,7 +70,8 @@ CREATE TABLE incident (
 	-- the GeoJSON Feature as served, built on write so that reads only copy bytes
 	feature            TEXT NOT NULL
 ) STRICT;
-CREATE INDEX incident_order ON incident (day_from, id);
+-- The order of every list: by first day in force, then as inserted.
+CREATE INDEX incident_order ON incident (day_from);
 CREATE INDEX incident_category ON incident (category, day_from);
 
 CREATE TABLE incident_place (
@@ -98,11 +99,19 @@ CREATE TABLE incident_point (
 ) STRICT;
 CREATE INDEX incident_point_incident ON incident_point (incident);
 
--- Space and time in one index: a bbox + datetime query is one R*Tree search.
+-- Space and time in one index: a bbox + datetime query is one R*Tree search
+-- that reads no incident row until the page is known.
 -- Incidents without a point get a box far outside any valid bbox (lon/lat
 -- 1000), so time-only searches still find them and bbox searches never do.
+-- Days are small integers, exact in the R*Tree's float32. Float32 rounds
+-- boxes outward by up to a metre, so the auxiliary columns keep the exact
+-- envelope for the rare candidate that straddles the edge of a bbox; multi is
+-- 1 when the incident has several points (then incident_point decides).
+-- Category is auxiliary too: as a fourth dimension it wrecked the tree's
+-- clustering by day (time-only searches went from 0.7 to 4.5 ms at 100,000).
 CREATE VIRTUAL TABLE incident_rtree USING rtree (
-	id, min_lon, max_lon, min_lat, max_lat, day_from, day_to
+	id, min_lon, max_lon, min_lat, max_lat, day_from, day_to,
+	+lon0, +lon1, +lat0, +lat1, +multi, +category
 );
 
 CREATE VIRTUAL TABLE incident_fts USING fts5 (

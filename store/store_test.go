@@ -462,5 +462,3 @@ func TestMigrationRefusesNewerSchema(t *testing.T) {
 		t.Fatalf("opening a newer schema: %v", err)
 	}
 }
-
-

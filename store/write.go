@@ -95,8 +95,9 @@ const (
 	qInsertPlace   = `INSERT INTO incident_place (incident, ord, place_id) VALUES (?, ?, ?)`
 	qInsertSource  = `INSERT INTO incident_source (incident, ord, source_id) VALUES (?, ?, ?)`
 	qInsertPoint   = `INSERT INTO incident_point (incident, lon, lat) VALUES (?, ?, ?)`
-	qInsertRtree   = `INSERT INTO incident_rtree (id, min_lon, max_lon, min_lat, max_lat, day_from, day_to) VALUES (?,?,?,?,?,?,?)`
-	qInsertFTS     = `INSERT INTO incident_fts (rowid, title, summary, places, sources) VALUES (?, ?, ?, ?, ?)`
+	qInsertRtree   = `INSERT INTO incident_rtree (id, min_lon, max_lon, min_lat, max_lat, day_from, day_to,
+		lon0, lon1, lat0, lat1, multi, category) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	qInsertFTS = `INSERT INTO incident_fts (rowid, title, summary, places, sources) VALUES (?, ?, ?, ?, ?)`
 )
 
 func newIncidentWriter(ctx context.Context, tx *sql.Tx, cat *catalog) (*incidentWriter, error) {
@@ -182,6 +183,7 @@ func (w *incidentWriter) put(ctx context.Context, in data.Incident, origin strin
 		sourceNames = append(sourceNames, s.Outlet, s.OriginalReporter, s.Headline)
 	}
 	box := orb.Bound{Min: orb.Point{offMapBox, offMapBox}, Max: orb.Point{offMapBox, offMapBox}}
+	multi := 0
 	if g != nil {
 		box = g.Bound()
 		pts := []orb.Point{}
@@ -190,6 +192,7 @@ func (w *incidentWriter) put(ctx context.Context, in data.Incident, origin strin
 			pts = append(pts, g)
 		case orb.MultiPoint:
 			pts = append(pts, g...)
+			multi = 1
 		}
 		for _, p := range pts {
 			if _, err := w.stmts[qInsertPoint].ExecContext(ctx, rowid, p.Lon(), p.Lat()); err != nil {
@@ -197,7 +200,8 @@ func (w *incidentWriter) put(ctx context.Context, in data.Incident, origin strin
 			}
 		}
 	}
-	if _, err := w.stmts[qInsertRtree].ExecContext(ctx, rowid, box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), dayFrom, dayTo); err != nil {
+	if _, err := w.stmts[qInsertRtree].ExecContext(ctx, rowid, box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), dayFrom, dayTo,
+		box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), multi, in.Category); err != nil {
 		return false, fmt.Errorf("incident %s: index: %w", in.ID, err)
 	}
 	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, strings.Join(placeNames, " "), strings.Join(sourceNames, " ")); err != nil {

@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/borderline/borderline/data"
+)
+
+// Scale tests use synthetic incidents: 100,000 of them at 2,000 made-up places
+// spread over the region, over 2020–2021. They never enter the dataset; they
+// exist to measure the query path the design must hold at that size.
+const (
+	synthIncidents = 100_000
+	synthPlaces    = 2_000
+)
+
+// buildScaleDB seeds path and adds the synthetic places and incidents.
+func buildScaleDB(ctx context.Context, path string, n int) error {
+	st, err := Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Seed(ctx, testSeed, nil); err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	tx, err := st.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	for i := range synthPlaces {
+		lon := 124 + rng.Float64()*7 // the border provinces and beyond
+		lat := 38 + rng.Float64()*5.5
+		if _, err := tx.ExecContext(ctx, `INSERT INTO place (id, kind, name_en, lon, lat, location_precision, origin)
+			VALUES (?, 'city', ?, ?, ?, 'exact', 'import')`, fmt.Sprintf("synth-%d", i), fmt.Sprintf("Synthetic %d", i), lon, lat); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	categories := data.Categories
+	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	incidents := make([]data.Incident, 0, n)
+	for i := range n {
+		d := start.AddDate(0, 0, rng.IntN(730))
+		precision := []string{"day", "day", "day", "week", "month"}[rng.IntN(5)]
+		incidents = append(incidents, data.Incident{
+			ID: fmt.Sprintf("synth-%06d", i), Title: fmt.Sprintf("Synthetic incident %d", i),
+			Summary:  "A synthetic incident for load tests; it is not part of the dataset.",
+			Category: categories[rng.IntN(len(categories))].Value, DateStart: d, DatePrecision: precision,
+			PlaceIDs: []string{fmt.Sprintf("synth-%d", rng.IntN(synthPlaces))}, LocationPrecision: "exact",
+			Verification: "single_source", SourceIDs: []string{testSeed.Sources[rng.IntN(len(testSeed.Sources))].ID},
+		})
+	}
+	_, err = st.ImportIncidents(ctx, incidents)
+	return err
+}
+
+var (
+	scaleOnce sync.Once
+	scalePath string
+	scaleErr  error
+)
+
+func scaleStore(b *testing.B) *Store {
+	scaleOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "borderline-scale")
+		if err != nil {
+			scaleErr = err
+			return
+		}
+		scalePath = filepath.Join(dir, "scale.db")
+		scaleErr = buildScaleDB(context.Background(), scalePath, synthIncidents)
+	})
+	if scaleErr != nil {
+		b.Fatal(scaleErr)
+	}
+	st, err := Open(context.Background(), scalePath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}
+
+// The query the design is sized for: one month in a bounding box around the
+// middle of the border, first page of 100.
+func BenchmarkItemsMonthBBox(b *testing.B) {
+	st := scaleStore(b)
+	q := Query{BBox: &orb.Bound{Min: orb.Point{126, 40.5}, Max: orb.Point{129, 42.5}},
+		FromDay: day("2020-09-01"), ToDay: day("2020-09-30"), Limit: 100}
+	page, err := st.Items(context.Background(), "incidents", q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(page.Matched), "matched")
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := st.Items(context.Background(), "incidents", q); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func BenchmarkItemsMonthOnly(b *testing.B) {
+	st := scaleStore(b)
+	q := Query{FromDay: day("2020-09-01"), ToDay: day("2020-09-30"), Limit: 100}
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := st.Items(context.Background(), "incidents", q); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// TestWriteScaleDB writes the 100,000-incident database for load tests with
+// wrk against a real server: BORDERLINE_SCALE_DB=/tmp/scale.db go test ./store -run WriteScaleDB
+func TestWriteScaleDB(t *testing.T) {
+	path := os.Getenv("BORDERLINE_SCALE_DB")
+	if path == "" {
+		t.Skip("set BORDERLINE_SCALE_DB to write the load-test database there")
+	}
+	os.Remove(path)
+	if err := buildScaleDB(context.Background(), path, synthIncidents); err != nil {
+		t.Fatal(err)
+	}
+}
