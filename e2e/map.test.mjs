@@ -1,0 +1,400 @@
+// Browser test of the map against the real server binary, in Debian's headless
+// Chromium driven by playwright-core (no browser download).
+//
+//   make build && node --test e2e/
+//
+// Environment: BORDERLINE_BIN (default bin/borderline), CHROMIUM (default
+// /usr/bin/chromium). Screenshots go to e2e/screenshots/ (not committed).
+//
+// Expectations are derived from the API's own data (which incidents are in
+// force on a day, which zones are valid), never from hard-coded counts.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.resolve(ROOT, process.env.BORDERLINE_BIN || 'bin/borderline');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = path.join(ROOT, 'e2e', 'screenshots');
+const BEFORE_ZONE = '2020-08-25'; // the day before the shoot-on-sight order took effect
+const AFTER_ZONE = '2020-08-27';
+
+let server;
+let serverLog = '';
+let tmpDir;
+let base;
+let browser;
+let incidents; // FeatureCollection from the API
+let zones;
+let places;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForHealth(url, ms) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${serverLog}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = err.message;
+    }
+    await sleep(150);
+  }
+  throw new Error(`server not healthy after ${ms} ms (${last}):\n${serverLog}`);
+}
+
+async function getJSON(p) {
+  const res = await fetch(base + p);
+  assert.equal(res.status, 200, `GET ${p}`);
+  return res.json();
+}
+
+/** Incidents in force on an ISO day: the closed interval [in_force_from, in_force_to]. */
+function inForce(day) {
+  return incidents.features.filter((f) => f.properties.in_force_from <= day && day <= f.properties.in_force_to);
+}
+
+function zonesInForce(day) {
+  return zones.features.filter((f) => f.properties.valid_from <= day
+    && (!f.properties.valid_to || day <= f.properties.valid_to));
+}
+
+function pointCount(geometry) {
+  if (!geometry) return 0;
+  if (geometry.type === 'Point') return 1;
+  if (geometry.type === 'MultiPoint') return geometry.coordinates.length;
+  return 0;
+}
+
+function isShootOnSight(f) {
+  const p = f.properties;
+  return /shoot|shot on sight|kill anyone/i.test(`${p.title} ${p.summary}`);
+}
+
+/** A page that records every request and every console error. */
+async function openPage(viewport, { mobile = false } = {}) {
+  const context = await browser.newContext({
+    viewport, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1, serviceWorkers: 'block',
+  });
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return { context, page, requests, errors };
+}
+
+async function gotoReady(page, p) {
+  await page.goto(base + p);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+}
+
+async function setDay(page, day) {
+  const value = String(Date.parse(`${day}T00:00:00Z`) / 86400000);
+  await page.locator('#date-slider').fill(value);
+  await page.waitForSelector(`body[data-day="${day}"]`, { timeout: 5000 });
+}
+
+async function listedIds(page) {
+  return page.$$eval('#incident-list button[data-id]', (bs) => bs.map((b) => b.dataset.id));
+}
+
+async function offMapIds(page) {
+  return page.$$eval('#incident-list ul[aria-labelledby="offmap-heading"] button[data-id]',
+    (bs) => bs.map((b) => b.dataset.id));
+}
+
+function assertLocalOnly(requests) {
+  const foreign = requests.filter((u) => {
+    if (u.startsWith('data:') || u.startsWith('blob:')) return false;
+    return new URL(u).host !== new URL(base).host;
+  });
+  assert.deepEqual(foreign, [], 'requests left 127.0.0.1');
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(BIN), `server binary ${BIN} not found: run "make build" first (or set BORDERLINE_BIN)`);
+  assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'borderline-e2e-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`, '--db', path.join(tmpDir, 'test.db')], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout.on('data', (d) => { serverLog += d; });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  await waitForHealth(`${base}/healthz`, 60000);
+
+  incidents = await getJSON('/collections/incidents/items?limit=10000');
+  zones = await getJSON('/collections/zones/items?limit=10000');
+  places = await getJSON('/collections/places/items?limit=10000');
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    const exited = await Promise.race([
+      new Promise((r) => server.once('exit', () => r(true))),
+      sleep(5000).then(() => false),
+    ]);
+    if (!exited) server.kill('SIGKILL');
+  }
+  if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+});
+
+test('the data the map needs is there', () => {
+  assert.ok(incidents.features.length > 0, 'no incidents');
+  for (const f of incidents.features) {
+    const p = f.properties;
+    assert.match(p.in_force_from, /^\d{4}-\d{2}-\d{2}$/, `${f.id} in_force_from`);
+    assert.match(p.in_force_to, /^\d{4}-\d{2}-\d{2}$/, `${f.id} in_force_to`);
+    assert.ok(p.in_force_from <= p.in_force_to, `${f.id} in force interval`);
+  }
+  assert.ok(inForce(AFTER_ZONE).some(isShootOnSight), `no shoot-on-sight incident in force on ${AFTER_ZONE}`);
+  assert.equal(zonesInForce(BEFORE_ZONE).length, 0, `a zone is in force on ${BEFORE_ZONE}`);
+  assert.ok(zonesInForce(AFTER_ZONE).length > 0, `no zone in force on ${AFTER_ZONE}`);
+});
+
+test('desktop: base map, places, timeline, list, card, URL state', async () => {
+  const { context, page, requests, errors } = await openPage({ width: 1366, height: 768 });
+  try {
+    await gotoReady(page, '/');
+
+    // The border renders, and is drawn across a good part of the map.
+    const border = page.locator('path.border-line').first();
+    await border.waitFor({ state: 'attached' });
+    const box = await border.boundingBox();
+    assert.ok(box && box.width > 300 && box.height > 100, `border line too small: ${JSON.stringify(box)}`);
+    assert.ok((await page.locator('.leaflet-control-attribution').innerText()).includes('OpenStreetMap'),
+      'attribution names OpenStreetMap');
+
+    // Every point place (towns, counties, facilities, sites abroad; not areas) has a marker;
+    // some labels are visible.
+    const pointKinds = new Set(['city', 'county', 'facility', 'foreign_site']);
+    const withPoint = places.features.filter((f) => f.geometry && f.geometry.type === 'Point'
+      && pointKinds.has(f.properties.kind)).length;
+    assert.ok(withPoint > 0, 'no point places');
+    assert.equal(await page.locator('path.place-marker').count(), withPoint, 'place markers');
+    const labels = await page.locator('.leaflet-tooltip.place-label:not(.is-hidden)').count();
+    assert.ok(labels >= Math.min(5, withPoint), `only ${labels} place labels visible`);
+
+    // Before the order: no zone, and the list is exactly the incidents in force then.
+    await setDay(page, BEFORE_ZONE);
+    assert.equal(await page.locator('path.zone').count(), 0, 'zone drawn before it was in force');
+    assert.equal(await page.locator('body').getAttribute('data-zone'), 'off');
+    const expectedBefore = inForce(BEFORE_ZONE).map((f) => String(f.id)).sort();
+    const listedBefore = (await listedIds(page)).sort();
+    assert.deepEqual(listedBefore, expectedBefore, `list on ${BEFORE_ZONE}`);
+    const offBefore = inForce(BEFORE_ZONE).filter((f) => f.properties.off_map || !f.geometry).map((f) => String(f.id)).sort();
+    assert.deepEqual((await offMapIds(page)).sort(), offBefore, 'off-map section');
+    if (offBefore.length) {
+      assert.match(await page.locator('#offmap-heading').innerText(), /no single location/i);
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'desktop-before.png') });
+
+    // The arrow key moves the slider by one day.
+    await page.locator('#date-slider').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('body[data-day="2020-08-26"]', { timeout: 5000 });
+    assert.match(await page.locator('#date-words').innerText(), /^Wednesday 26 August 2020$/);
+
+    // After the order: the zone and the shoot-on-sight incident appear, the list changed.
+    await setDay(page, AFTER_ZONE);
+    assert.ok(await page.locator('path.zone').count() > 0, 'zone not drawn while in force');
+    assert.equal(await page.locator('body').getAttribute('data-zone'), 'on');
+    const expectedAfter = inForce(AFTER_ZONE).map((f) => String(f.id)).sort();
+    const listedAfter = (await listedIds(page)).sort();
+    assert.deepEqual(listedAfter, expectedAfter, `list on ${AFTER_ZONE}`);
+    assert.notDeepEqual(listedAfter, listedBefore, 'list did not change');
+    const shoot = inForce(AFTER_ZONE).find(isShootOnSight);
+    assert.ok(listedAfter.includes(String(shoot.id)), 'shoot-on-sight incident listed');
+    // Each on-map incident has one marker per point.
+    for (const f of inForce(AFTER_ZONE)) {
+      const n = f.properties.off_map ? 0 : pointCount(f.geometry);
+      assert.equal(await page.locator(`.incident-marker[data-incident-id="${f.id}"]`).count(), n, `markers of ${f.id}`);
+    }
+    // The live region announces the date and the count.
+    await page.waitForFunction(() => /27 August 2020/.test(document.querySelector('#live').textContent));
+    const live = await page.locator('#live').innerText();
+    assert.match(live, new RegExp(`${inForce(AFTER_ZONE).length} incidents? in force`), `live region: ${live}`);
+
+    // Clicking the incident in the list shows its card with summary and sources.
+    await page.locator(`#incident-list button[data-id="${shoot.id}"]`).click();
+    const card = page.locator('#card');
+    await card.waitFor({ state: 'visible' });
+    assert.equal(await card.locator('.card-title').innerText(), shoot.properties.title);
+    assert.equal(await card.locator('.card-summary').innerText(), shoot.properties.summary);
+    const src = shoot.properties.sources[0];
+    assert.ok(src, 'the incident has a source');
+    const sourcesText = await card.locator('.sources').innerText();
+    assert.ok(sourcesText.includes(src.outlet), 'source outlet shown');
+    if (src.headline) assert.ok(sourcesText.includes(src.headline), 'source headline shown');
+    for (const a of await card.locator('.sources a').all()) {
+      assert.match(await a.getAttribute('href'), /^https?:\/\//);
+      assert.equal(await a.getAttribute('target'), '_blank');
+      assert.match(await a.getAttribute('rel'), /noopener/);
+    }
+    const linked = shoot.properties.sources.filter((s) => /^https?:\/\//.test(s.url || ''));
+    assert.equal(await card.locator('.sources a').count(), linked.length, 'one link per source with an http(s) URL');
+    if (shoot.properties.contradictions) {
+      assert.ok(await card.locator('.contradictions').isVisible(), 'contradictions highlighted');
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'desktop-card.png') });
+
+    // The selection is in the URL; opening that URL restores the view.
+    await page.waitForFunction((id) => new URL(window.location.href).searchParams.get('incident') === id, String(shoot.id));
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('date'), AFTER_ZONE);
+
+    // Back to the list; then a marker selects its incident in the panel (keyboard: Enter).
+    await card.locator('.back-btn').click();
+    await page.locator('#list-view').waitFor({ state: 'visible' });
+    const onMap = inForce(AFTER_ZONE).find((f) => !f.properties.off_map && pointCount(f.geometry) > 0);
+    if (onMap) {
+      const marker = page.locator(`.incident-marker[data-incident-id="${onMap.id}"]`).first();
+      await marker.focus();
+      await page.keyboard.press('Enter');
+      await card.waitFor({ state: 'visible' });
+      assert.equal(await card.locator('.card-title').innerText(), onMap.properties.title);
+      assert.equal(await page.locator(`#incident-list button[data-id="${onMap.id}"]`).getAttribute('aria-current'), 'true');
+    }
+
+    const page2 = await context.newPage();
+    page2.on('request', (r) => requests.push(r.url()));
+    page2.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await gotoReady(page2, `${url.pathname}${url.search}`);
+    assert.equal(await page2.locator('body').getAttribute('data-day'), AFTER_ZONE);
+    assert.equal(await page2.locator('#card .card-title').innerText(), shoot.properties.title);
+    const z1 = Number(url.searchParams.get('z'));
+    const z2 = Number(new URL(page2.url()).searchParams.get('z'));
+    assert.ok(Math.abs(z1 - z2) < 0.01, `zoom restored (${z1} vs ${z2})`);
+
+    // A category filter hides that category from the list and is kept in the URL.
+    const cat = shoot.properties.category;
+    await page2.locator(`label[for="cat-${cat}"]`).click();
+    assert.equal(await page2.locator(`#category-filter input[value="${cat}"]`).isChecked(), false);
+    await page2.waitForFunction((c) => {
+      const v = new URL(window.location.href).searchParams.get('cat');
+      return v !== null && !v.split(',').includes(c);
+    }, cat);
+    const filtered = (await listedIds(page2)).sort();
+    const expectedFiltered = inForce(AFTER_ZONE).filter((f) => f.properties.category !== cat).map((f) => String(f.id)).sort();
+    assert.deepEqual(filtered, expectedFiltered, 'list after filtering');
+
+    assertLocalOnly(requests);
+    assert.deepEqual(errors, [], 'console errors');
+  } finally {
+    await context.close();
+  }
+});
+
+test('phone: map, timeline and the bottom sheet', async () => {
+  const { context, page, requests, errors } = await openPage({ width: 390, height: 844 }, { mobile: true });
+  try {
+    await gotoReady(page, `/?date=${AFTER_ZONE}`);
+    const map = await page.locator('#map').boundingBox();
+    const timeline = await page.locator('#timeline').boundingBox();
+    assert.ok(map.height > 300, 'map has room');
+    assert.ok(timeline.y >= map.y + map.height - 1, 'timeline under the map');
+    assert.ok(await page.locator('path.border-line').count() > 0, 'border drawn');
+    await page.screenshot({ path: path.join(SHOTS, 'phone.png') });
+
+    const handle = page.locator('#sheet-handle');
+    assert.equal(await handle.getAttribute('aria-expanded'), 'false');
+    const hb = await handle.boundingBox();
+    assert.ok(hb.height >= 40, 'sheet handle is a good touch target');
+    await handle.click();
+    assert.equal(await handle.getAttribute('aria-expanded'), 'true');
+    await page.locator('#incident-list button[data-id]').first().waitFor({ state: 'visible' });
+    await page.waitForTimeout(400); // the sheet's slide
+    assert.deepEqual((await listedIds(page)).sort(), inForce(AFTER_ZONE).map((f) => String(f.id)).sort());
+    for (const b of await page.locator('#incident-list button[data-id]').all()) {
+      const bb = await b.boundingBox();
+      assert.ok(bb.height >= 40, 'list buttons are ≥ 40 px tall');
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'phone-sheet.png') });
+    await page.locator('#incident-list button[data-id]').first().click();
+    await page.locator('#card').waitFor({ state: 'visible' });
+    await page.screenshot({ path: path.join(SHOTS, 'phone-card.png') });
+
+    assertLocalOnly(requests);
+    assert.deepEqual(errors, [], 'console errors');
+  } finally {
+    await context.close();
+  }
+});
+
+test('timeline: space plays and pauses, the date moves on', async () => {
+  const { context, page, requests, errors } = await openPage({ width: 1366, height: 768 });
+  try {
+    await gotoReady(page, '/?date=2020-08-01');
+    const play = page.locator('#play');
+    await play.focus();
+    await page.keyboard.press('Space');
+    await page.waitForSelector('#timeline.is-playing');
+    assert.equal(await play.getAttribute('aria-label'), 'Pause');
+    await page.waitForFunction(() => document.body.dataset.day > '2020-08-03');
+    await page.keyboard.press('Space');
+    await page.waitForSelector('#timeline:not(.is-playing)');
+    assert.equal(await play.getAttribute('aria-label'), 'Play');
+    const day = await page.locator('body').getAttribute('data-day');
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('body').getAttribute('data-day'), day, 'paused');
+    assert.equal(await page.locator('#date-slider').inputValue(), String(Date.parse(`${day}T00:00:00Z`) / 86400000));
+    const n = inForce(day).length;
+    await page.waitForFunction((d) => document.querySelector('#live').textContent.includes(d),
+      await page.locator('#date-words').innerText());
+    assert.match(await page.locator('#live').innerText(), new RegExp(`${n} incidents? in force`));
+    assertLocalOnly(requests);
+    assert.deepEqual(errors, [], 'console errors');
+  } finally {
+    await context.close();
+  }
+});
+
+test('data text is never parsed as HTML', async () => {
+  const { context, page, errors } = await openPage({ width: 1366, height: 768 });
+  try {
+    await gotoReady(page, `/?date=${AFTER_ZONE}`);
+    // Any incident title with markup characters must appear verbatim as text.
+    const titles = await page.$$eval('#incident-list .item-title', (ns) => ns.map((n) => n.textContent));
+    const expected = inForce(AFTER_ZONE).map((f) => f.properties.title);
+    for (const t of expected) assert.ok(titles.includes(t), `title shown verbatim: ${t}`);
+    assert.equal(await page.locator('#incident-list script, #card script, #incident-list img').count(), 0);
+    assert.deepEqual(errors, [], 'console errors');
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,38 @@
+// The HTTP/JSON contract with the server (docs/architecture.md):
+// OGC API – Features collections as GeoJSON FeatureCollections.
+
+export const COLLECTIONS = ['countries', 'provinces', 'rivers', 'border', 'zones', 'places', 'incidents'];
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+  }
+}
+
+/** GET /collections/{id}/items with query parameters; resolves to a FeatureCollection. */
+export async function fetchItems(collection, params = {}, { signal } = {}) {
+  const query = new URLSearchParams({ limit: '10000', ...params });
+  const url = `/collections/${encodeURIComponent(collection)}/items?${query}`;
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: 'application/geo+json, application/json' }, signal });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError(`Could not reach the server for ${collection}.`, 0);
+  }
+  if (!response.ok) {
+    let description = response.statusText;
+    try {
+      const body = await response.json();
+      if (body && typeof body.description === 'string') description = body.description;
+    } catch { /* not JSON */ }
+    throw new ApiError(`Loading ${collection} failed (${response.status}): ${description}`, response.status);
+  }
+  const body = await response.json();
+  if (!body || body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
+    throw new ApiError(`The server sent something other than a FeatureCollection for ${collection}.`, response.status);
+  }
+  return body;
+}

@@ -1,0 +1,73 @@
+// The map legend: categories (colour + letter), how certain a location or
+// date is (shape and opacity), the zones, the border and places.
+
+import * as L from '/vendor/leaflet/leaflet-src.esm.js';
+import { el, svg } from './dom.js';
+import { CATEGORIES } from './categories.js';
+import { incidentSymbol } from './markers.js';
+
+function swatch(node) {
+  return el('span', { class: 'legend-swatch', 'aria-hidden': 'true' }, node);
+}
+
+function row(symbol, ...text) {
+  return el('li', null, swatch(symbol), el('span', { class: 'legend-text' }, ...text));
+}
+
+function lineSwatch(cls) {
+  return svg('svg', { width: 30, height: 16, viewBox: '0 0 30 16', class: cls },
+    svg('line', { x1: 1, y1: 8, x2: 29, y2: 8 }));
+}
+
+function zoneSwatch() {
+  return svg('svg', { width: 30, height: 16, viewBox: '0 0 30 16', class: 'legend-zone' },
+    svg('defs', null, svg('pattern', {
+      id: 'legend-hatch', patternUnits: 'userSpaceOnUse', width: 5, height: 5, patternTransform: 'rotate(45)',
+    }, svg('rect', { width: 5, height: 5, fill: 'rgba(193,18,31,0.25)' }), svg('rect', { width: 2.2, height: 5, fill: '#c1121f' }))),
+    svg('rect', { x: 1, y: 3, width: 28, height: 10, fill: 'url(#legend-hatch)', stroke: '#a50f15', 'stroke-width': 1 }));
+}
+
+function placeSwatch() {
+  return svg('svg', { width: 30, height: 16, viewBox: '0 0 30 16' },
+    svg('circle', { cx: 15, cy: 8, r: 4, fill: '#2e2a25', stroke: '#fff', 'stroke-width': 1.5 }));
+}
+
+export function createLegend(map, { collapsed, position = 'bottomleft' }) {
+  const Legend = L.Control.extend({
+    options: { position },
+    onAdd() {
+      const body = el('div', { class: 'legend-body', id: 'legend-body' },
+        el('h3', null, 'Category'),
+        el('ul', { class: 'legend-list legend-grid' }, CATEGORIES.map((c) => el('li', { title: c.label },
+          swatch(incidentSymbol({ category: c.id, location_precision: 'exact' }, { size: 22 })),
+          el('span', { class: 'legend-text' }, c.short)))),
+        el('h3', null, 'How sure: place and date'),
+        el('ul', { class: 'legend-list legend-grid' },
+          row(incidentSymbol({ category: 'policy', location_precision: 'exact' }, { size: 26 }), 'Exact place'),
+          row(incidentSymbol({ category: 'policy', location_precision: 'near' }, { size: 30 }), 'Near a place'),
+          row(incidentSymbol({ category: 'policy', location_precision: 'broad' }, { size: 30 }), 'Broad area'),
+          row(incidentSymbol({ category: 'policy', location_precision: 'exact', date_inferred: true }, { size: 26 }), 'Date inferred')),
+        el('ul', { class: 'legend-list legend-map' },
+          row(zoneSwatch(), 'Forbidden zone from 26 Aug 2020: 1 km zone (RFA) / 1–2 km (HRW), drawn wider when zoomed out'),
+          row(lineSwatch('legend-border'), 'North Korea–China border')),
+        el('p', { class: 'legend-note' }, 'Events with no single location (nationwide, abroad) are listed in the panel only.'));
+      const toggle = el('button', {
+        type: 'button', class: 'legend-toggle', 'aria-expanded': collapsed ? 'false' : 'true', 'aria-controls': 'legend-body',
+      }, 'Legend');
+      const container = el('section', { class: ['leaflet-control', 'legend', collapsed && 'is-collapsed'], 'aria-label': 'Legend' }, toggle, body);
+      body.hidden = Boolean(collapsed);
+      toggle.addEventListener('click', () => {
+        const open = body.hidden;
+        body.hidden = !open;
+        container.classList.toggle('is-collapsed', !open);
+        toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+      });
+      L.DomEvent.disableClickPropagation(container);
+      L.DomEvent.disableScrollPropagation(container);
+      return container;
+    },
+  });
+  const legend = new Legend();
+  legend.addTo(map);
+  return legend;
+}

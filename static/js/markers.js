@@ -1,0 +1,222 @@
+// Incident markers. Category = colour + letter; uncertainty = shape and
+// opacity: exact → solid circle; near → larger circle with a dashed outline;
+// broad → large translucent circle; inferred date → fainter fill and a dashed
+// outline. Incidents at the same point are spread on a small ring (fixed in
+// screen pixels) with a spoke to the true location, so each stays clickable.
+
+import * as L from '/vendor/leaflet/leaflet-src.esm.js';
+import { svg, el } from './dom.js';
+import { category, verification } from './categories.js';
+import { incidentDateText } from './dates.js';
+
+export function markerStyle(props) {
+  const precision = props.location_precision || 'exact';
+  const inferred = Boolean(props.date_inferred);
+  const s = { r: 10, fillOpacity: 0.95, strokeWidth: 1.6, dash: null, letterSize: 12 };
+  if (precision === 'near') Object.assign(s, { r: 13, fillOpacity: 0.8, dash: '4 2.5', strokeWidth: 1.8, letterSize: 13 });
+  if (precision === 'broad') Object.assign(s, { r: 18, fillOpacity: 0.38, strokeWidth: 1.4, dash: null, letterSize: 15 });
+  if (inferred) {
+    s.fillOpacity *= 0.55;
+    s.dash = '2 2';
+  }
+  return s;
+}
+
+/** An SVG symbol for an incident; `offset` is where the true point lies relative to the symbol. */
+export function incidentSymbol(props, { selected = false, offset = [0, 0], size } = {}) {
+  const cat = category(props.category);
+  const st = markerStyle(props);
+  const box = size || (st.r * 2 + 8);
+  const c = box / 2;
+  const lightFill = st.fillOpacity < 0.7;
+  const ink = lightFill ? '#111111' : cat.ink;
+  return svg('svg', {
+    class: ['incident-symbol', selected && 'is-selected'], width: box, height: box,
+    viewBox: `0 0 ${box} ${box}`, 'aria-hidden': 'true', focusable: 'false',
+  },
+  offset[0] || offset[1]
+    ? svg('line', { class: 'spoke', x1: c, y1: c, x2: c + offset[0], y2: c + offset[1] })
+    : null,
+  selected ? svg('circle', { class: 'halo', cx: c, cy: c, r: st.r + 3.5 }) : null,
+  svg('circle', {
+    class: 'body', cx: c, cy: c, r: st.r,
+    fill: cat.color, 'fill-opacity': st.fillOpacity.toFixed(2),
+    stroke: selected ? '#000000' : cat.stroke, 'stroke-width': selected ? 2.6 : st.strokeWidth,
+    'stroke-dasharray': st.dash || undefined,
+  }),
+  svg('text', {
+    class: 'letter', x: c, y: c, 'text-anchor': 'middle', 'dominant-baseline': 'central',
+    'font-size': st.letterSize, fill: ink,
+  }, cat.letter));
+}
+
+function pointsOf(geometry) {
+  if (!geometry) return [];
+  if (geometry.type === 'Point') return [geometry.coordinates];
+  if (geometry.type === 'MultiPoint') return geometry.coordinates;
+  if (geometry.type === 'GeometryCollection') return (geometry.geometries || []).flatMap(pointsOf);
+  return [];
+}
+
+export function latLngsOf(feature) {
+  return pointsOf(feature.geometry)
+    .filter((c) => Array.isArray(c) && Number.isFinite(c[0]) && Number.isFinite(c[1]))
+    .map(([lng, lat]) => L.latLng(lat, lng));
+}
+
+function tooltipContent(it) {
+  const cat = category(it.category);
+  return el('span', { class: 'tip' },
+    el('strong', null, it.props.title || it.id),
+    el('span', { class: 'tip-meta' }, `${cat.label} · ${incidentDateText(it.props)}`));
+}
+
+const canHover = window.matchMedia('(hover: hover)');
+const coarse = window.matchMedia('(pointer: coarse)');
+/** On touch screens every symbol gets a hit area of at least 44 px. */
+const hitRadius = (r) => (coarse.matches ? Math.max(r, 20) : r);
+
+const CAT_ORDER = ['border_security', 'quarantine', 'arrests', 'health', 'defection', 'policy', 'economy'];
+
+/** Ring offsets (pixels) for n symbols of the given radii around one point. */
+function ringOffsets(radii) {
+  const n = radii.length;
+  if (n === 1) return [[0, 0]];
+  const gap = coarse.matches ? 4 : 5;
+  const circumference = radii.reduce((s, r) => s + 2 * r + gap, 0);
+  const R = Math.max(Math.max(...radii) + 6, circumference / (2 * Math.PI));
+  return radii.map((_, i) => {
+    const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
+    return [Math.round(R * Math.cos(a)), Math.round(R * Math.sin(a))];
+  });
+}
+
+export class IncidentLayer {
+  constructor(map, { onSelect }) {
+    this.map = map;
+    this.onSelect = onSelect;
+    this.group = L.layerGroup().addTo(map);
+    this.markers = new Map(); // key → {marker, sig, id}
+    this.selectedId = null;
+    this.items = [];
+  }
+
+  /** Shows exactly these incidents (normalised items from IncidentSource). */
+  setIncidents(items) {
+    this.items = items.filter((it) => !it.offMap);
+    this.render();
+  }
+
+  select(id) {
+    this.selectedId = id;
+    this.render();
+  }
+
+  /** Lat/lngs of an incident's markers (for zooming to it). */
+  latLngsFor(item) {
+    return item ? latLngsOf(item.feature) : [];
+  }
+
+  markerElements(id) {
+    return [...this.markers.values()].filter((m) => m.id === id).map((m) => m.marker.getElement()).filter(Boolean);
+  }
+
+  render() {
+    // Group symbols by their exact point.
+    const groups = new Map();
+    for (const it of this.items) {
+      latLngsOf(it.feature).forEach((ll, idx) => {
+        const k = `${ll.lat.toFixed(5)},${ll.lng.toFixed(5)}`;
+        if (!groups.has(k)) groups.set(k, { latlng: ll, members: [] });
+        groups.get(k).members.push({ it, idx });
+      });
+    }
+    const wanted = new Map();
+    for (const g of groups.values()) {
+      g.members.sort((a, b) => CAT_ORDER.indexOf(a.it.category) - CAT_ORDER.indexOf(b.it.category)
+        || a.it.from - b.it.from || a.it.id.localeCompare(b.it.id));
+      const radii = g.members.map((m) => hitRadius(markerStyle(m.it.props).r));
+      const offsets = ringOffsets(radii);
+      g.members.forEach((m, i) => {
+        const key = `${m.it.id}#${m.idx}`;
+        const selected = m.it.id === this.selectedId;
+        const [dx, dy] = offsets[i];
+        const sig = `${dx},${dy},${selected},${g.latlng.lat},${g.latlng.lng}`;
+        wanted.set(key, { it: m.it, latlng: g.latlng, dx, dy, selected, sig, count: g.members.length });
+      });
+    }
+    for (const [key, m] of this.markers) {
+      if (!wanted.has(key)) {
+        this.group.removeLayer(m.marker);
+        this.markers.delete(key);
+      }
+    }
+    for (const [key, w] of wanted) {
+      const existing = this.markers.get(key);
+      if (existing && existing.sig === w.sig) continue;
+      const icon = this.icon(w);
+      if (existing) {
+        existing.marker.setLatLng(w.latlng);
+        existing.marker.setIcon(icon);
+        existing.marker.setZIndexOffset(w.selected ? 1000 : 0);
+        existing.sig = w.sig;
+        this.decorate(existing.marker, w);
+      } else {
+        const marker = this.createMarker(w, icon);
+        this.markers.set(key, { marker, sig: w.sig, id: w.it.id });
+      }
+    }
+  }
+
+  icon(w) {
+    const st = markerStyle(w.it.props);
+    const size = Math.max(st.r * 2 + 10, coarse.matches ? 44 : 0);
+    // The symbol sits at (dx, dy) from the true point; the spoke points back to it.
+    const node = incidentSymbol(w.it.props, { selected: w.selected, offset: [-w.dx, -w.dy], size });
+    return L.divIcon({
+      html: node,
+      className: `incident-marker cat-${w.it.category}${w.selected ? ' is-selected' : ''}`,
+      iconSize: [size, size],
+      iconAnchor: [size / 2 - w.dx, size / 2 - w.dy],
+      tooltipAnchor: [w.dx, w.dy - st.r - 2],
+    });
+  }
+
+  label(it) {
+    const cat = category(it.category);
+    const v = verification(it.props.verification, it.props.verification_label);
+    return `${cat.label}: ${it.props.title || it.id} — ${incidentDateText(it.props)}${it.props.verification === 'single_source' ? ` — ${v.label}` : ''}`;
+  }
+
+  decorate(marker, w) {
+    const node = marker.getElement();
+    if (!node) return;
+    node.setAttribute('aria-label', this.label(w.it));
+    node.setAttribute('aria-pressed', w.selected ? 'true' : 'false');
+    node.dataset.incidentId = w.it.id;
+  }
+
+  createMarker(w, icon) {
+    const marker = L.marker(w.latlng, {
+      icon,
+      title: this.label(w.it),
+      keyboard: true,
+      riseOnHover: true,
+      zIndexOffset: w.selected ? 1000 : 0,
+    });
+    if (canHover.matches) {
+      marker.bindTooltip(() => tooltipContent(w.it), { direction: 'top', className: 'incident-tooltip', opacity: 1 });
+    }
+    marker.on('click', () => this.onSelect(w.it.id, { source: 'map' }));
+    marker.on('keypress', (e) => {
+      const k = e.originalEvent.key;
+      if (k === 'Enter' || k === ' ' || k === 'Spacebar') {
+        e.originalEvent.preventDefault();
+        this.onSelect(w.it.id, { source: 'map' });
+      }
+    });
+    marker.on('add', () => this.decorate(marker, w));
+    marker.addTo(this.group);
+    return marker;
+  }
+}

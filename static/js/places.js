@@ -1,0 +1,113 @@
+// Places: small labelled markers (English name on the map, Korean and Chinese
+// names in the popup) with the distance to the border and the side.
+
+import * as L from '/vendor/leaflet/leaflet-src.esm.js';
+import { el } from './dom.js';
+import { COUNTRY_NAMES, PLACE_KINDS, LOCATION_PRECISION } from './categories.js';
+
+function sideText(side) {
+  if (side === 'KP') return 'North Korean side';
+  if (side === 'CN') return 'Chinese side';
+  return '';
+}
+
+function distanceText(p) {
+  const km = p.border_distance_km;
+  if (typeof km !== 'number' || !Number.isFinite(km)) return null;
+  const rounded = km < 10 ? km.toLocaleString('en-GB', { maximumFractionDigits: 1 }) : Math.round(km).toLocaleString('en-GB');
+  const side = sideText(p.border_side);
+  return `${rounded} km from the border${side ? `, ${side}` : ''}`;
+}
+
+export function placePopup(p) {
+  const names = [p.name_ko, p.name_zh].filter(Boolean);
+  const region = [p.admin1, COUNTRY_NAMES[p.country] || p.country].filter(Boolean).join(', ');
+  const alt = Array.isArray(p.alt_names) ? p.alt_names.filter(Boolean) : [];
+  return el('div', { class: 'place-popup' },
+    el('h3', null, p.name_en || 'Unnamed place',
+      names.length ? el('span', { class: 'place-native', lang: p.name_ko ? 'ko' : 'zh' }, ` ${names.join(' · ')}`) : null),
+    el('p', { class: 'place-kind' }, [PLACE_KINDS[p.kind] || p.kind, region].filter(Boolean).join(' — ')),
+    distanceText(p) ? el('p', { class: 'place-distance' }, distanceText(p)) : null,
+    alt.length ? el('p', { class: 'place-alt' }, `Also spelled: ${alt.join(', ')}`) : null,
+    p.location_precision ? el('p', { class: 'place-precision' }, `Location: ${LOCATION_PRECISION[p.location_precision] || p.location_precision}`) : null,
+    p.notes ? el('p', { class: 'place-notes' }, p.notes) : null,
+    p.coord_source ? el('p', { class: 'place-source' }, `Coordinates: ${p.coord_source}`) : null);
+}
+
+function pointOf(feature) {
+  const g = feature.geometry;
+  if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates)) return null;
+  const [lng, lat] = g.coordinates;
+  return Number.isFinite(lat) && Number.isFinite(lng) ? L.latLng(lat, lng) : null;
+}
+
+/** Border towns first, then by distance from the border: who keeps a label when labels collide. */
+function priority(p) {
+  const d = typeof p.border_distance_km === 'number' ? p.border_distance_km : 1e6;
+  const kindRank = { city: 0, county: 0, facility: 1, foreign_site: 2 }[p.kind] ?? 1;
+  return kindRank * 1e7 + d;
+}
+
+/** Kinds drawn as a point marker; areas (provinces, countries, the border, seas) are not. */
+export const POINT_KINDS = new Set(['city', 'county', 'facility', 'foreign_site']);
+
+export class PlaceLayer {
+  constructor(map, places) {
+    this.map = map;
+    this.group = L.layerGroup();
+    this.entries = [];
+    const renderer = L.svg({ pane: 'places' });
+    for (const f of places.features || []) {
+      const p = f.properties || {};
+      const latlng = pointOf(f);
+      if (!latlng || (p.kind && !POINT_KINDS.has(p.kind))) continue;
+      const facility = p.kind === 'facility';
+      const marker = L.circleMarker(latlng, {
+        renderer, radius: facility ? 3.5 : 4, color: facility ? '#2e2a25' : '#ffffff', weight: 1.5,
+        fillColor: facility ? '#ffffff' : '#2e2a25', fillOpacity: 1,
+        className: `place-marker place-${p.kind || 'point'}`,
+      });
+      const title = `${p.name_en || ''}${p.name_ko ? ` (${p.name_ko})` : ''}`;
+      marker.bindTooltip(el('span', null, p.name_en || ''), {
+        permanent: true, direction: 'right', offset: [5, 0], pane: 'placeLabels', className: 'place-label',
+      });
+      marker.bindPopup(() => placePopup(p), { maxWidth: 280 });
+      marker.on('add', () => {
+        const node = marker.getElement();
+        if (node) {
+          node.setAttribute('aria-label', title);
+          const t = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+          t.textContent = title;
+          node.appendChild(t);
+        }
+      });
+      this.entries.push({ id: String(f.id ?? ''), marker, props: p, rank: priority(p) });
+    }
+    this.entries.sort((a, b) => a.rank - b.rank);
+    // Drawn lowest priority first, so that a town's dot lies on top of a facility at the same point.
+    for (const e of [...this.entries].reverse()) this.group.addLayer(e.marker);
+    this.group.on('add', () => requestAnimationFrame(() => this.declutter()));
+    map.on('zoomend moveend', () => this.declutter());
+  }
+
+  addTo(map) { this.group.addTo(map); return this; }
+
+  get count() { return this.entries.length; }
+
+  /** Hides labels that would overlap a label of a higher-priority place. */
+  declutter() {
+    if (!this.map.hasLayer(this.group)) return;
+    const kept = [];
+    for (const e of this.entries) {
+      const tip = e.marker.getTooltip();
+      const node = tip && tip.getElement();
+      if (!node) continue;
+      node.classList.remove('is-hidden');
+      const r = node.getBoundingClientRect();
+      const box = { l: r.left - 2, r: r.right + 2, t: r.top - 1, b: r.bottom + 1 };
+      const hit = kept.some((k) => box.l < k.r && box.r > k.l && box.t < k.b && box.b > k.t);
+      if (hit) node.classList.add('is-hidden');
+      else kept.push(box);
+    }
+  }
+}
