@@ -1,0 +1,46 @@
+# Borderline — build, run and test. `make run` and `make test` are all a fresh
+# machine needs (Debian 12, Go, Node 20); see README.md.
+GO      ?= go
+BIN     := bin/borderline
+ADDR    ?= 127.0.0.1:8080
+GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
+
+.PHONY: all build run test test-go test-e2e lint deps chromium bench load clean
+
+all: build
+
+# Leaflet is embedded into the binary from node_modules; npm ci follows the lockfile.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: node_modules/.package-lock.json
+
+$(BIN): deps $(GOFILES) go.mod go.sum $(shell find static data -type f)
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
+
+build: $(BIN)
+
+run: build
+	BORDERLINE_ADDR=$${BORDERLINE_ADDR:-$(ADDR)} $(BIN) serve
+
+lint: deps
+	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+	$(GO) vet ./...
+
+test-go: deps
+	$(GO) test ./...
+
+chromium:
+	@sh e2e/ensure-chromium.sh
+
+test-e2e: build chromium
+	BORDERLINE_BIN=$(CURDIR)/$(BIN) node --test e2e/
+
+test: lint test-go test-e2e
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin e2e/screenshots

@@ -1,0 +1,304 @@
+// Command borderline serves, imports and exports the Borderline incident map:
+// incidents along the North Korea–China border during the COVID-19 closure.
+//
+//	borderline serve  [--addr 127.0.0.1:8080] [--db var/borderline.db]
+//	borderline import [--db PATH] FILE.csv|FILE.geojson
+//	borderline export [--db PATH] --format csv|geojson [--out FILE]
+package main
+
+import (
+	"bufio"
+	"context"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/borderline/borderline/data"
+	"github.com/borderline/borderline/server"
+	"github.com/borderline/borderline/store"
+)
+
+//go:embed static
+var staticFiles embed.FS
+
+// Leaflet comes from npm (package-lock.json); `make build` runs npm ci first.
+//
+//go:embed node_modules/leaflet/dist
+var leafletFiles embed.FS
+
+const defaultDB = "var/borderline.db"
+
+// errUsage marks mistakes in the command line: exit code 2, not 1.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "borderline:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `borderline: the Borderline incident map
+
+Usage:
+  borderline serve  [--addr ADDR] [--db PATH] [--log-level LEVEL]
+  borderline import [--db PATH] FILE
+  borderline export [--db PATH] --format csv|geojson [--out FILE]
+
+Run "borderline COMMAND --help" for the flags of a command.
+Environment: BORDERLINE_ADDR (serve --addr), BORDERLINE_DB (--db), BORDERLINE_LOG_LEVEL.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stderr)
+	case "import":
+		return importCmd(ctx, args[1:], stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "borderline: unknown command %q\n\n%s", args[0], usage)
+	return errUsage
+}
+
+func env(key, fallback string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: borderline %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse wraps flag parsing errors so main exits with 2.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("%w: log level %q: use debug, info, warn or error", errUsage, level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// openSeeded opens the database and fills it from the embedded seed when it is
+// empty or holds an older seed.
+func openSeeded(ctx context.Context, path string, log *slog.Logger) (*store.Store, error) {
+	seed, err := data.LoadSeed()
+	if err != nil {
+		return nil, fmt.Errorf("load seed: %w", err)
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Seed(ctx, seed, log); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlagSet("serve", "serve [--addr ADDR] [--db PATH] [--log-level LEVEL]", stderr)
+	addr := fs.String("addr", env("BORDERLINE_ADDR", "127.0.0.1:8080"), "address to listen on (env BORDERLINE_ADDR)")
+	db := fs.String("db", env("BORDERLINE_DB", defaultDB), "SQLite database file, created and seeded if missing (env BORDERLINE_DB)")
+	level := fs.String("log-level", env("BORDERLINE_LOG_LEVEL", "info"), "debug, info, warn or error (env BORDERLINE_LOG_LEVEL)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "borderline serve: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	log, err := newLogger(stderr, *level)
+	if err != nil {
+		fmt.Fprintln(stderr, "borderline serve:", err)
+		return err
+	}
+	st, err := openSeeded(ctx, *db, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	assets, err := embeddedAssets()
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(st, assets, log)
+	if err != nil {
+		return err
+	}
+	return srv.Run(ctx, *addr, func(a net.Addr) {
+		log.Info("serving the map", "url", "http://"+a.String()+"/", "db", st.Path())
+	})
+}
+
+func embeddedAssets() (server.Assets, error) {
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		return server.Assets{}, fmt.Errorf("static assets: %w", err)
+	}
+	vendor, err := fs.Sub(leafletFiles, "node_modules/leaflet/dist")
+	if err != nil {
+		return server.Assets{}, fmt.Errorf("leaflet assets: %w", err)
+	}
+	return server.Assets{Static: static, Vendor: vendor}, nil
+}
+
+func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("import", "import [--db PATH] FILE\n\nFILE is a CSV of incidents in the columns of data/incidents.csv, or a GeoJSON\nFeatureCollection as export writes it. All or nothing: any error rejects the file.", stderr)
+	db := fs.String("db", env("BORDERLINE_DB", defaultDB), "SQLite database file (env BORDERLINE_DB)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	file := fs.Arg(0)
+	log, _ := newLogger(stderr, "warn")
+	st, err := openSeeded(ctx, *db, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	refs, err := st.Refs(ctx)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+	r := bufio.NewReader(f)
+	var incidents []data.Incident
+	if isGeoJSON(file, r) {
+		incidents, err = data.ReadIncidentsGeoJSON(r, file, refs)
+	} else {
+		incidents, err = data.ReadIncidentsCSV(r, file, refs)
+	}
+	if err != nil {
+		return fmt.Errorf("import rejected, nothing was changed: %w", err)
+	}
+	res, err := st.ImportIncidents(ctx, incidents)
+	if err != nil {
+		return fmt.Errorf("import rejected, nothing was changed: %w", err)
+	}
+	fmt.Fprintf(stdout, "imported %s into %s: %d added, %d updated\n", file, st.Path(), res.Added, res.Updated)
+	return nil
+}
+
+// isGeoJSON decides by extension, or for other names by the first byte.
+func isGeoJSON(name string, r *bufio.Reader) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".geojson", ".json":
+		return true
+	case ".csv":
+		return false
+	}
+	for {
+		b, err := r.Peek(1)
+		if err != nil || len(b) == 0 {
+			return false
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			r.ReadByte()
+			continue
+		}
+		return b[0] == '{'
+	}
+}
+
+func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("export", "export [--db PATH] --format csv|geojson [--out FILE]\n\nWrites every incident; the CSV can be imported back.", stderr)
+	db := fs.String("db", env("BORDERLINE_DB", defaultDB), "SQLite database file (env BORDERLINE_DB)")
+	format := fs.String("format", "csv", "csv or geojson")
+	out := fs.String("out", "", "file to write (default: standard output)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "borderline export: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	if *format != "csv" && *format != "geojson" {
+		fmt.Fprintf(stderr, "borderline export: --format %q: use csv or geojson\n", *format)
+		return errUsage
+	}
+	log, _ := newLogger(stderr, "warn")
+	st, err := openSeeded(ctx, *db, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	w := stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriter(w)
+	if *format == "csv" {
+		incidents, err := st.Incidents(ctx)
+		if err != nil {
+			return err
+		}
+		if err := data.WriteIncidentsCSV(bw, incidents); err != nil {
+			return err
+		}
+	} else if err := st.WriteIncidentsGeoJSON(ctx, bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
