@@ -104,6 +104,34 @@ func readTable(r io.Reader, want []string, verr *ValidationError) []row {
 	return rows
 }
 
+// readRecords reads a CSV file of records with ids: build checks and converts
+// one row, and readRecords adds the checks every file shares (unique ids) and
+// makes the result all-or-nothing.
+func readRecords[T any](r io.Reader, name string, columns []string, build func(c fieldChecker, f map[string]string) (T, string)) ([]T, error) {
+	verr := &ValidationError{File: name}
+	rows := readTable(r, columns, verr)
+	firstLine := map[string]int{}
+	out := make([]T, 0, len(rows))
+	for _, rw := range rows {
+		c := fieldChecker{verr: verr, line: rw.line}
+		rec, id := build(c, rw.fields)
+		if first, dup := firstLine[id]; dup && id != "" {
+			c.fail("id", "%q is used again (first on line %d)", id, first)
+		} else {
+			firstLine[id] = rw.line
+		}
+		out = append(out, rec)
+	}
+	if len(rows) == 0 && len(verr.Errors) == 0 {
+		verr.add(FieldError{Line: 2, Message: "the file has a header but no rows"})
+	}
+	verr.sortByColumn(columns)
+	if err := verr.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func csvError(err error) FieldError {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {

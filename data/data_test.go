@@ -130,7 +130,7 @@ func TestReadIncidentsCSVErrors(t *testing.T) {
 		want []string // each problem's text must contain these, in order
 	}{
 		{"empty file", "", []string{"empty"}},
-		{"header only", header, []string{"no incidents"}},
+		{"header only", header, []string{"a header but no rows"}},
 		{"missing column", strings.Replace(header, ",research_ref", "", 1) + strings.TrimSuffix(goodRow, ",\n") + "\n", []string{"column research_ref: required column is missing"}},
 		{"unknown column", strings.Replace(header, "research_ref", "research_ref,colour", 1), []string{"column colour: unknown column"}},
 		{"wrong field count", header + "a-1,only,three\n", []string{"line 2: has 3 fields"}},

@@ -27,27 +27,10 @@ func (r RefSet) HasSource(id string) bool { return r.Sources[id] }
 // all-or-nothing: on any problem it returns no incidents and a
 // *ValidationError listing every problem by line and column.
 func ReadIncidentsCSV(r io.Reader, name string, refs Refs) ([]Incident, error) {
-	verr := &ValidationError{File: name}
-	rows := readTable(r, IncidentColumns, verr)
-	seen := map[string]int{}
-	var out []Incident
-	for _, rw := range rows {
-		c := fieldChecker{verr: verr, line: rw.line}
-		in := checkIncident(c, rw.fields, refs)
-		if first, dup := seen[in.ID]; dup && in.ID != "" {
-			c.fail("id", "%q is used again (first on line %d)", in.ID, first)
-		}
-		seen[in.ID] = rw.line
-		out = append(out, in)
-	}
-	if len(rows) == 0 && len(verr.Errors) == 0 {
-		verr.add(FieldError{Line: 2, Message: "the file has a header but no incidents"})
-	}
-	verr.sortByColumn(IncidentColumns)
-	if err := verr.err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readRecords(r, name, IncidentColumns, func(c fieldChecker, f map[string]string) (Incident, string) {
+		in := checkIncident(c, f, refs)
+		return in, in.ID
+	})
 }
 
 // checkIncident builds an incident from named fields, recording every problem.

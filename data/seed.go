@@ -238,13 +238,7 @@ func hashFiles() (string, error) {
 
 // ReadSources reads sources.csv.
 func ReadSources(r io.Reader, name string) ([]Source, error) {
-	verr := &ValidationError{File: name}
-	rows := readTable(r, SourceColumns, verr)
-	seen := map[string]bool{}
-	var out []Source
-	for _, rw := range rows {
-		c := fieldChecker{verr: verr, line: rw.line}
-		f := rw.fields
+	return readRecords(r, name, SourceColumns, func(c fieldChecker, f map[string]string) (Source, string) {
 		s := Source{
 			ID:               c.id("id", f["id"]),
 			SeedFile:         c.text("seed_file", f["seed_file"], false),
@@ -262,27 +256,13 @@ func ReadSources(r io.Reader, name string) ([]Source, error) {
 		if s.URL != "" && !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://") {
 			c.fail("url", "%q must start with https:// or http://", s.URL)
 		}
-		if seen[s.ID] {
-			c.fail("id", "%q is used again", s.ID)
-		}
-		seen[s.ID] = true
-		out = append(out, s)
-	}
-	if err := verr.err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+		return s, s.ID
+	})
 }
 
 // ReadPlaces reads places.csv.
 func ReadPlaces(r io.Reader, name string) ([]Place, error) {
-	verr := &ValidationError{File: name}
-	rows := readTable(r, PlaceColumns, verr)
-	seen := map[string]bool{}
-	var out []Place
-	for _, rw := range rows {
-		c := fieldChecker{verr: verr, line: rw.line}
-		f := rw.fields
+	return readRecords(r, name, PlaceColumns, func(c fieldChecker, f map[string]string) (Place, string) {
 		p := Place{
 			ID:                c.id("id", f["id"]),
 			Kind:              c.code("kind", f["kind"], PlaceKinds),
@@ -305,26 +285,13 @@ func ReadPlaces(r io.Reader, name string) ([]Place, error) {
 		if !p.HasPoint() && p.GeometryRef == "" {
 			c.fail("geometry_ref", "a place without lon/lat needs a geometry_ref")
 		}
-		if seen[p.ID] {
-			c.fail("id", "%q is used again", p.ID)
-		}
-		seen[p.ID] = true
-		out = append(out, p)
-	}
-	if err := verr.err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+		return p, p.ID
+	})
 }
 
 // ReadZones reads zones.csv.
 func ReadZones(r io.Reader, name string, refs Refs) ([]Zone, error) {
-	verr := &ValidationError{File: name}
-	rows := readTable(r, ZoneColumns, verr)
-	var out []Zone
-	for _, rw := range rows {
-		c := fieldChecker{verr: verr, line: rw.line}
-		f := rw.fields
+	return readRecords(r, name, ZoneColumns, func(c fieldChecker, f map[string]string) (Zone, string) {
 		z := Zone{
 			ID:        c.id("id", f["id"]),
 			Name:      c.text("name", f["name"], true),
@@ -354,12 +321,8 @@ func ReadZones(r io.Reader, name string, refs Refs) ([]Zone, error) {
 				c.fail("source_ids", "unknown source %q", id)
 			}
 		}
-		out = append(out, z)
-	}
-	if err := verr.err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+		return z, z.ID
+	})
 }
 
 // LayerBytes returns an embedded layer file as is, for serving.

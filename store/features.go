@@ -41,39 +41,28 @@ type placeRef struct {
 	GeometryRef       string `json:"geometry_ref,omitempty"`
 }
 
-type sourceRef struct {
-	ID               string `json:"id"`
-	Outlet           string `json:"outlet"`
-	OriginalReporter string `json:"original_reporter"`
-	Author           string `json:"author,omitempty"`
-	Headline         string `json:"headline"`
-	Published        string `json:"published"`
-	PublishedNote    string `json:"published_note,omitempty"`
-	URL              string `json:"url"`
-}
-
 type incidentProps struct {
-	Title             string      `json:"title"`
-	Summary           string      `json:"summary"`
-	Category          string      `json:"category"`
-	CategoryLabel     string      `json:"category_label"`
-	DateStart         string      `json:"date_start"`
-	DateEnd           string      `json:"date_end"`
-	DatePrecision     string      `json:"date_precision"`
-	DateInferred      bool        `json:"date_inferred"`
-	DateNote          string      `json:"date_note"`
-	InForceFrom       string      `json:"in_force_from"`
-	InForceTo         string      `json:"in_force_to"`
-	Places            []placeRef  `json:"places"`
-	LocationPrecision string      `json:"location_precision"`
-	LocationNote      string      `json:"location_note"`
-	OffMap            bool        `json:"off_map"`
-	Verification      string      `json:"verification"`
-	VerificationLabel string      `json:"verification_label"`
-	VerificationNote  string      `json:"verification_note"`
-	Sources           []sourceRef `json:"sources"`
-	Contradictions    string      `json:"contradictions"`
-	ResearchRef       string      `json:"research_ref"`
+	Title             string        `json:"title"`
+	Summary           string        `json:"summary"`
+	Category          string        `json:"category"`
+	CategoryLabel     string        `json:"category_label"`
+	DateStart         string        `json:"date_start"`
+	DateEnd           string        `json:"date_end"`
+	DatePrecision     string        `json:"date_precision"`
+	DateInferred      bool          `json:"date_inferred"`
+	DateNote          string        `json:"date_note"`
+	InForceFrom       string        `json:"in_force_from"`
+	InForceTo         string        `json:"in_force_to"`
+	Places            []placeRef    `json:"places"`
+	LocationPrecision string        `json:"location_precision"`
+	LocationNote      string        `json:"location_note"`
+	OffMap            bool          `json:"off_map"`
+	Verification      string        `json:"verification"`
+	VerificationLabel string        `json:"verification_label"`
+	VerificationNote  string        `json:"verification_note"`
+	Sources           []data.Source `json:"sources"`
+	Contradictions    string        `json:"contradictions"`
+	ResearchRef       string        `json:"research_ref"`
 }
 
 // incidentGeometry is the point, or points, of the incident's places. Places
@@ -124,24 +113,20 @@ func incidentFeatureJSON(in data.Incident, g orb.Geometry, places map[string]dat
 		Contradictions:    in.Contradictions,
 		ResearchRef:       in.ResearchRef,
 		Places:            []placeRef{},
-		Sources:           []sourceRef{},
+		Sources:           []data.Source{},
 	}
 	for _, id := range in.PlaceIDs {
 		p := places[id]
 		props.Places = append(props.Places, placeRef{ID: id, Name: p.NameEN, Kind: p.Kind, LocationPrecision: p.LocationPrecision, GeometryRef: p.GeometryRef})
 	}
 	for _, id := range in.SourceIDs {
-		props.Sources = append(props.Sources, sourceRefOf(sources[id]))
+		props.Sources = append(props.Sources, sources[id])
 	}
 	b, err := json.Marshal(newFeature(in.ID, g, props))
 	if err != nil {
 		return nil, fmt.Errorf("encode incident %s: %w", in.ID, err)
 	}
 	return b, nil
-}
-
-func sourceRefOf(s data.Source) sourceRef {
-	return sourceRef{ID: s.ID, Outlet: s.Outlet, OriginalReporter: s.OriginalReporter, Author: s.Author, Headline: s.Headline, Published: s.Published, PublishedNote: s.PublishedNote, URL: s.URL}
 }
 
 func offMap(g orb.Geometry) bool {
@@ -179,12 +164,12 @@ type placeProps struct {
 }
 
 type zoneProps struct {
-	Name      string      `json:"name"`
-	WidthM    float64     `json:"width_m"`
-	Side      string      `json:"side"`
-	ValidFrom string      `json:"valid_from"`
-	ValidTo   *string     `json:"valid_to"`
-	AreaKM2   float64     `json:"area_km2"`
-	Sources   []sourceRef `json:"sources"`
-	Note      string      `json:"note"`
+	Name      string        `json:"name"`
+	WidthM    float64       `json:"width_m"`
+	Side      string        `json:"side"`
+	ValidFrom string        `json:"valid_from"`
+	ValidTo   *string       `json:"valid_to"`
+	AreaKM2   float64       `json:"area_km2"`
+	Sources   []data.Source `json:"sources"`
+	Note      string        `json:"note"`
 }

@@ -364,7 +364,7 @@ func rebuildSmallFeatures(ctx context.Context, tx *sql.Tx, seed *data.Seed, d *d
 
 	for i, z := range seed.Zones {
 		props := zoneProps{Name: z.Name, WidthM: z.WidthM, Side: z.Side, ValidFrom: data.FormatDate(z.ValidFrom),
-			AreaKM2: d.zoneArea[z.ID], Note: z.Note, Sources: []sourceRef{}}
+			AreaKM2: d.zoneArea[z.ID], Note: z.Note, Sources: []data.Source{}}
 		dayTo := any(nil)
 		if !z.ValidTo.IsZero() {
 			v := data.FormatDate(z.ValidTo)
@@ -372,7 +372,7 @@ func rebuildSmallFeatures(ctx context.Context, tx *sql.Tx, seed *data.Seed, d *d
 			dayTo = data.DayNumber(z.ValidTo)
 		}
 		for _, sid := range z.SourceIDs {
-			props.Sources = append(props.Sources, sourceRefOf(cat.sources[sid]))
+			props.Sources = append(props.Sources, cat.sources[sid])
 		}
 		g := d.zones[z.ID]
 		if err := put("zones", z.ID, i, g, data.DayNumber(z.ValidFrom), dayTo, newFeature(z.ID, g, props)); err != nil {
