@@ -129,7 +129,7 @@ func TestSeedZonesAndDistances(t *testing.T) {
 	if err := st.ro.QueryRow("SELECT area_km2 FROM zone WHERE width_m = 2000").Scan(&area2); err != nil {
 		t.Fatal(err)
 	}
-	// ../shared/geodata/README.md: 1,252 and 2,301 km² (copied into data/README.md).
+	// The reference figures in data/README.md (Layers): 1,252 and 2,301 km².
 	if area1 < 1252*0.99 || area1 > 1252*1.01 || area2 < 2301*0.99 || area2 > 2301*1.01 {
 		t.Errorf("zone areas %.1f and %.1f km², want 1252 and 2301 ±1%%", area1, area2)
 	}
