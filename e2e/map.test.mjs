@@ -398,3 +398,27 @@ test('data text is never parsed as HTML', async () => {
     await context.close();
   }
 });
+
+test('a permalink to an incident without a map position brings it into view', async () => {
+  // The on-map incident farthest from the border region's default view.
+  const far = incidents.features
+    .filter((f) => !f.properties.off_map && f.geometry && f.geometry.type === 'Point')
+    .sort((a, b) => a.geometry.coordinates[1] - b.geometry.coordinates[1])[0];
+  assert.ok(far, 'an incident with a point exists');
+  const { context, page, errors } = await openPage({ width: 1366, height: 768 });
+  try {
+    await gotoReady(page, `/?incident=${encodeURIComponent(far.id)}`);
+    const marker = page.locator(`[data-incident-id="${far.id}"]`).first();
+    await marker.waitFor({ state: 'attached', timeout: 5000 });
+    const [m, box] = await Promise.all([marker.boundingBox(), page.locator('#map').boundingBox()]);
+    assert.ok(m && box, 'marker and map have boxes');
+    const cx = m.x + m.width / 2;
+    const cy = m.y + m.height / 2;
+    assert.ok(cx >= box.x && cx <= box.x + box.width && cy >= box.y && cy <= box.y + box.height,
+      `marker of ${far.id} at ${cx},${cy} lies inside the map ${JSON.stringify(box)}`);
+    assert.match(await page.locator('#card').innerText(), new RegExp(far.properties.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.deepEqual(errors, [], 'console errors');
+  } finally {
+    await context.close();
+  }
+});

@@ -225,11 +225,16 @@ async function start() {
       cardInForce = item.from <= state.day && state.day <= item.to;
       panel.showCard(item, state.day, { focus: from === 'list' || from === 'map' });
       if (phoneQuery.matches && (from === 'map' || from === 'list')) panel.setSheetOpen(true);
-      if (from === 'list' && !item.offMap) {
+      // A permalink without a map position still has to show what it points at.
+      if ((from === 'list' || (from === 'url' && !initial.center)) && !item.offMap) {
         const pts = incidents.latLngsFor(item);
-        const view = map.getBounds();
+        // Inset, so a marker half under the timeline does not count as shown;
+        // and measured afresh, as the layout may have settled since load.
+        map.invalidateSize({ pan: false });
+        const view = map.getBounds().pad(-0.1);
         if (pts.length && !pts.some((p) => view.contains(p))) {
-          map.panTo(pts.length === 1 ? pts[0] : L.latLngBounds(pts).getCenter());
+          // A permalink lands at once; a click in the list glides.
+          map.panTo(pts.length === 1 ? pts[0] : L.latLngBounds(pts).getCenter(), { animate: from === 'list' });
         }
       }
     } else {
