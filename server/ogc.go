@@ -69,6 +69,7 @@ func wantsJSON(c echo.Context) bool {
 }
 
 func (s *Server) landing(c echo.Context) error {
+	c.Response().Header().Add("Vary", "Accept")
 	if !wantsJSON(c) {
 		return s.assets.serve(c, "static", "index.html")
 	}

@@ -58,17 +58,23 @@ func New(st *store.Store, assets Assets, log *slog.Logger) (*Server, error) {
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 15 * time.Second}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 
-	e.GET("/", s.landing)
-	e.GET("/healthz", s.healthz)
-	e.GET("/conformance", s.conformance)
-	e.GET("/api", s.openAPI)
-	e.GET("/collections", s.collections)
-	e.GET("/collections/:id", s.collection)
-	e.GET("/collections/:id/items", s.items)
-	e.GET("/collections/:id/items/:fid", s.item)
-	e.GET("/static/*", s.assets.handler("static"))
-	e.GET("/vendor/leaflet/*", s.assets.handler("vendor"))
-	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
+	// HEAD answers like GET without the body (net/http drops it), for link
+	// checkers and load balancers.
+	get := func(path string, h echo.HandlerFunc) {
+		e.GET(path, h)
+		e.HEAD(path, h)
+	}
+	get("/", s.landing)
+	get("/healthz", s.healthz)
+	get("/conformance", s.conformance)
+	get("/api", s.openAPI)
+	get("/collections", s.collections)
+	get("/collections/:id", s.collection)
+	get("/collections/:id/items", s.items)
+	get("/collections/:id/items/:fid", s.item)
+	get("/static/*", s.assets.handler("static"))
+	get("/vendor/leaflet/*", s.assets.handler("vendor"))
+	get("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
 	return s, nil
 }
 

@@ -379,6 +379,19 @@ func TestHealthz(t *testing.T) {
 	}
 }
 
+func TestHead(t *testing.T) {
+	for _, path := range []string{"/", "/healthz", "/collections/incidents/items?limit=1"} {
+		resp, err := http.Head(testURL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("HEAD %s: %d", path, resp.StatusCode)
+		}
+	}
+}
+
 func TestPostIsRefused(t *testing.T) {
 	resp, err := http.Post(testURL+"/collections/incidents/items", "application/json", strings.NewReader("{}"))
 	if err != nil {
