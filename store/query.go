@@ -221,22 +221,17 @@ type Extent struct {
 	ToDay   *int64
 }
 
-// Extent computes the extent of a collection from its rows.
+// Extent is the extent of a collection, as the last write left it.
 func (s *Store) Extent(ctx context.Context, collection string) (Extent, error) {
 	if !HasCollection(collection) {
 		return Extent{}, ErrNotFound
 	}
 	var minLon, maxLon, minLat, maxLat sql.NullFloat64
 	var from, to sql.NullInt64
-	var err error
-	if collection == "incidents" {
-		err = s.ro.QueryRowContext(ctx, `SELECT (SELECT min(lon) FROM incident_point), (SELECT max(lon) FROM incident_point),
-			(SELECT min(lat) FROM incident_point), (SELECT max(lat) FROM incident_point),
-			(SELECT min(day_from) FROM incident), (SELECT max(day_to) FROM incident)`).Scan(&minLon, &maxLon, &minLat, &maxLat, &from, &to)
-	} else {
-		err = s.ro.QueryRowContext(ctx, `SELECT min(min_lon), max(max_lon), min(min_lat), max(max_lat), min(day_from),
-			CASE WHEN count(day_from) = 0 OR count(day_to) < count(*) THEN NULL ELSE max(day_to) END
-			FROM feature WHERE collection = ?`, collection).Scan(&minLon, &maxLon, &minLat, &maxLat, &from, &to)
+	err := s.ro.QueryRowContext(ctx, `SELECT min_lon, max_lon, min_lat, max_lat, day_from, day_to FROM extent WHERE collection = ?`,
+		collection).Scan(&minLon, &maxLon, &minLat, &maxLat, &from, &to)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Extent{}, nil // an empty collection has no extent
 	}
 	if err != nil {
 		return Extent{}, fmt.Errorf("extent of %s: %w", collection, err)

@@ -155,4 +155,31 @@ CREATE TABLE feature (
 ) STRICT;
 CREATE INDEX feature_order ON feature (collection, ord);
 `,
+	// 2: extents kept on write.
+	`
+-- The extent of each collection, kept by every write: computing it on read
+-- scanned every incident point (213 ms per /collections at 100,000 incidents).
+CREATE TABLE extent (
+	collection TEXT PRIMARY KEY,
+	min_lon    REAL,
+	max_lon    REAL,
+	min_lat    REAL,
+	max_lat    REAL,
+	day_from   INTEGER,
+	day_to     INTEGER -- NULL when some feature is open-ended
+) STRICT;
+` + refreshExtentsSQL,
 }
+
+// refreshExtentsSQL recomputes the extent table; it ends every write.
+const refreshExtentsSQL = `
+DELETE FROM extent;
+INSERT INTO extent
+SELECT 'incidents', (SELECT min(lon) FROM incident_point), (SELECT max(lon) FROM incident_point),
+	(SELECT min(lat) FROM incident_point), (SELECT max(lat) FROM incident_point),
+	(SELECT min(day_from) FROM incident), (SELECT max(day_to) FROM incident);
+INSERT INTO extent
+SELECT collection, min(min_lon), max(max_lon), min(min_lat), max(max_lat), min(day_from),
+	CASE WHEN count(day_to) < count(*) THEN NULL ELSE max(day_to) END
+FROM feature GROUP BY collection;
+`

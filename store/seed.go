@@ -96,7 +96,7 @@ func (s *Store) Seed(ctx context.Context, seed *data.Seed, log *slog.Logger) (Se
 	if err := setMeta(ctx, tx, "seed_hash", seed.Hash); err != nil {
 		return res, err
 	}
-	if err := bumpVersion(ctx, tx); err != nil {
+	if err := finishWrite(ctx, tx); err != nil {
 		return res, err
 	}
 	if err := tx.Commit(); err != nil {

@@ -157,8 +157,13 @@ func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
 	return nil
 }
 
-// bumpVersion marks that data changed, so caches keyed on it (ETags) expire.
-func bumpVersion(ctx context.Context, tx *sql.Tx) error {
+// finishWrite ends every write transaction: it refreshes what is derived from
+// the rows (the extents) and marks that data changed, so caches keyed on the
+// version (ETags) expire.
+func finishWrite(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, refreshExtentsSQL); err != nil {
+		return fmt.Errorf("refresh extents: %w", err)
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('data_version', '1')
 		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`)
 	if err != nil {

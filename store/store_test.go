@@ -462,3 +462,30 @@ func TestMigrationRefusesNewerSchema(t *testing.T) {
 		t.Fatalf("opening a newer schema: %v", err)
 	}
 }
+
+func TestExtentFollowsWrites(t *testing.T) {
+	st := openCopy(t)
+	ctx := context.Background()
+	before, err := st.Extent(ctx, "incidents")
+	if err != nil || before.BBox == nil || before.FromDay == nil || before.ToDay == nil {
+		t.Fatalf("seeded extent %+v, %v", before, err)
+	}
+	in := testSeed.Incidents[0]
+	in.ID, in.PlaceIDs = "extent-test", []string{"geneva"}
+	in.DateStart, in.DateEnd = time.Date(2022, 6, 1, 0, 0, 0, 0, time.UTC), time.Time{}
+	in.DatePrecision = "day"
+	if _, err := st.ImportIncidents(ctx, []data.Incident{in}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := st.Extent(ctx, "incidents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.BBox.Min.Lon() > 6.2 || *after.ToDay != *day("2022-06-01") || *after.FromDay != *before.FromDay {
+		t.Errorf("extent after importing a Geneva incident of 2022-06-01: %+v to %d", after.BBox, *after.ToDay)
+	}
+	zones, err := st.Extent(ctx, "zones")
+	if err != nil || zones.FromDay == nil || *zones.FromDay != *day("2020-08-26") || zones.ToDay != nil {
+		t.Errorf("zones extent %+v, %v: want from 2020-08-26, open-ended", zones, err)
+	}
+}

@@ -271,7 +271,7 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 			res.Updated++
 		}
 	}
-	if err := bumpVersion(ctx, tx); err != nil {
+	if err := finishWrite(ctx, tx); err != nil {
 		return ImportResult{}, fmt.Errorf("import: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
