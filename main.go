@@ -124,21 +124,33 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 }
 
 // openSeeded opens the database and fills it from the embedded seed when it is
-// empty or holds an older seed.
+// empty or holds an older seed. The seed is parsed only then.
 func openSeeded(ctx context.Context, path string, log *slog.Logger) (*store.Store, error) {
-	seed, err := data.LoadSeed()
-	if err != nil {
-		return nil, fmt.Errorf("load seed: %w", err)
-	}
 	st, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := st.Seed(ctx, seed, log); err != nil {
+	if err := seedIfNeeded(ctx, st, log); err != nil {
 		st.Close()
 		return nil, err
 	}
 	return st, nil
+}
+
+func seedIfNeeded(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	hash, err := data.SeedHash()
+	if err != nil {
+		return err
+	}
+	if current, err := st.HasSeed(ctx, hash); err != nil || current {
+		return err
+	}
+	seed, err := data.LoadSeed()
+	if err != nil {
+		return fmt.Errorf("load seed: %w", err)
+	}
+	_, err = st.Seed(ctx, seed, log)
+	return err
 }
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {

@@ -26,6 +26,12 @@ type SeedResult struct {
 	Removed []string `json:"removed,omitempty"`
 }
 
+// HasSeed reports whether the database was last seeded with the seed of hash.
+func (s *Store) HasSeed(ctx context.Context, hash string) (bool, error) {
+	have, err := getMeta(ctx, s.ro, "seed_hash")
+	return have == hash && err == nil, err
+}
+
 // Seed fills an empty database from the embedded dataset, in one transaction.
 // When the database holds an older seed, it brings the seed's rows up to date
 // but never overwrites or removes what a user imported.
