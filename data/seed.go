@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -325,18 +324,4 @@ func ReadZones(r io.Reader, name string, refs Refs) ([]Zone, error) {
 		}
 		return z, z.ID
 	})
-}
-
-// LayerBytes returns an embedded layer file as is, for serving.
-func LayerBytes(id string) ([]byte, error) {
-	for _, l := range Layers {
-		if l.ID == id {
-			b, err := files.ReadFile(l.File)
-			if err != nil {
-				return nil, fmt.Errorf("read layer %s: %w", id, err)
-			}
-			return bytes.Clone(b), nil
-		}
-	}
-	return nil, fmt.Errorf("no layer %q", id)
 }
