@@ -422,3 +422,19 @@ test('a permalink to an incident without a map position brings it into view', as
     await context.close();
   }
 });
+
+test('the front end follows next links: every incident arrives, however the server pages', async () => {
+  const { context, page, errors } = await openPage({ width: 1366, height: 768 });
+  try {
+    await gotoReady(page, '/');
+    const got = await page.evaluate(async () => {
+      const { fetchItems } = await import('/static/js/api.js');
+      const fc = await fetchItems('incidents', { limit: '7' });
+      return fc.features.map((f) => f.id);
+    });
+    assert.deepEqual(got, incidents.features.map((f) => f.id), 'pages of 7 add up to the whole collection, in order');
+    assert.deepEqual(errors, [], 'console errors');
+  } finally {
+    await context.close();
+  }
+});

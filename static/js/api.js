@@ -11,10 +11,34 @@ export class ApiError extends Error {
   }
 }
 
-/** GET /collections/{id}/items with query parameters; resolves to a FeatureCollection. */
+/**
+ * GET /collections/{id}/items with query parameters; resolves to one
+ * FeatureCollection holding every page: the server caps a page at 10,000
+ * features, so the rel="next" links are followed until there are none.
+ */
 export async function fetchItems(collection, params = {}, { signal } = {}) {
   const query = new URLSearchParams({ limit: '10000', ...params });
-  const url = `/collections/${encodeURIComponent(collection)}/items?${query}`;
+  let url = `/collections/${encodeURIComponent(collection)}/items?${query}`;
+  let all = null;
+  while (url) {
+    const page = await fetchPage(collection, url, signal);
+    if (all) all.features.push(...page.features);
+    else all = page;
+    const next = (page.links || []).find((l) => l.rel === 'next');
+    // Only the path is used: the host in the link is what the server was
+    // called by, which behind a proxy may not be ours.
+    url = next ? nextPath(next.href) : null;
+  }
+  all.numberReturned = all.features.length;
+  return all;
+}
+
+function nextPath(href) {
+  const u = new URL(href, window.location.href);
+  return u.pathname.startsWith('/collections/') ? u.pathname + u.search : null;
+}
+
+async function fetchPage(collection, url, signal) {
   let response;
   try {
     response = await fetch(url, { headers: { Accept: 'application/geo+json, application/json' }, signal });
