@@ -203,10 +203,29 @@ func (s *Server) items(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
+	var page store.Page
+	var incidents []data.Incident
+	var returned int
 	if format == "csv" {
-		incidents, err := s.store.IncidentsMatching(ctx, q)
-		if err != nil {
+		var err error
+		if incidents, page.Matched, err = s.store.IncidentsMatching(ctx, q); err != nil {
 			return err
+		}
+		returned = len(incidents)
+	} else {
+		var err error
+		if page, err = s.store.Items(ctx, id, q); err != nil {
+			return err
+		}
+		returned = len(page.Features)
+	}
+	links := s.pageLinks(c, id, q, page.Matched, returned, format)
+	if format == "csv" {
+		// CSV has no room for links: the paging goes in Link headers (RFC 8288).
+		for _, l := range links {
+			if l.Rel == "next" || l.Rel == "prev" {
+				c.Response().Header().Add("Link", fmt.Sprintf(`<%s>; rel="%s"`, l.Href, l.Rel))
+			}
 		}
 		var buf bytes.Buffer
 		if err := data.WriteIncidentsCSV(&buf, incidents); err != nil {
@@ -215,10 +234,17 @@ func (s *Server) items(c echo.Context) error {
 		c.Response().Header().Set("Content-Disposition", `attachment; filename="borderline-incidents.csv"`)
 		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	}
-	page, err := s.store.Items(ctx, id, q)
-	if err != nil {
-		return err
+	return writeFeatureCollection(c, page, links)
+}
+
+// pageLinks are the links of one page of items: self, the collection, the
+// CSV alternate, and next/prev (in the page's own format) where there are more.
+func (s *Server) pageLinks(c echo.Context, id string, q store.Query, matched, returned int, format string) []link {
+	pageFormat, pageType := "", geoJSONType
+	if format == "csv" {
+		pageFormat, pageType = "csv", "text/csv"
 	}
+	values := c.QueryParams()
 	base := baseURL(c)
 	self := base + c.Request().URL.Path
 	pageURL := func(offset int, f string) string {
@@ -242,13 +268,13 @@ func (s *Server) items(c echo.Context) error {
 	if id == "incidents" {
 		links = append(links, link{Href: pageURL(q.Offset, "csv"), Rel: "alternate", Type: "text/csv", Title: "This page as CSV"})
 	}
-	if q.Offset+len(page.Features) < page.Matched {
-		links = append(links, link{Href: pageURL(q.Offset+q.Limit, ""), Rel: "next", Type: geoJSONType, Title: "Next page"})
+	if q.Offset+returned < matched {
+		links = append(links, link{Href: pageURL(q.Offset+q.Limit, pageFormat), Rel: "next", Type: pageType, Title: "Next page"})
 	}
 	if q.Offset > 0 {
-		links = append(links, link{Href: pageURL(max(0, q.Offset-q.Limit), ""), Rel: "prev", Type: geoJSONType, Title: "Previous page"})
+		links = append(links, link{Href: pageURL(max(0, q.Offset-q.Limit), pageFormat), Rel: "prev", Type: pageType, Title: "Previous page"})
 	}
-	return writeFeatureCollection(c, page, links)
+	return links
 }
 
 // writeFeatureCollection streams stored feature JSON without decoding it.

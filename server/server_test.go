@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -276,6 +277,34 @@ func TestCSVIsTheImportFormat(t *testing.T) {
 	fc := getFC(t, "/collections/incidents/items?limit=10000&category=arrests")
 	if len(incidents) != fc.NumberMatched {
 		t.Errorf("CSV has %d incidents, GeoJSON %d", len(incidents), fc.NumberMatched)
+	}
+}
+
+func TestCSVPagesByLinkHeader(t *testing.T) {
+	all := getFC(t, "/collections/incidents/items?limit=10000")
+	path, seen, pages := "/collections/incidents/items?f=csv&limit=5", 0, 0
+	linkRE := regexp.MustCompile(`<([^>]+)>; rel="next"`)
+	for path != "" {
+		resp, body := get(t, path)
+		incidents, err := data.ReadIncidentsCSV(strings.NewReader(string(body)), "page.csv", nil)
+		if resp.StatusCode != http.StatusOK || err != nil {
+			t.Fatalf("GET %s: %d %v", path, resp.StatusCode, err)
+		}
+		seen += len(incidents)
+		pages++
+		path = ""
+		for _, l := range resp.Header.Values("Link") {
+			if m := linkRE.FindStringSubmatch(l); m != nil {
+				u, _ := url.Parse(m[1])
+				path = u.RequestURI()
+				if u.Query().Get("f") != "csv" {
+					t.Errorf("next link of a CSV page is not CSV: %s", m[1])
+				}
+			}
+		}
+	}
+	if seen != all.NumberMatched || pages != (all.NumberMatched+4)/5 {
+		t.Errorf("followed %d CSV pages with %d incidents; want all %d", pages, seen, all.NumberMatched)
 	}
 }
 

@@ -93,17 +93,21 @@ func (s *Store) Incidents(ctx context.Context) ([]data.Incident, error) {
 }
 
 // IncidentsMatching returns the page of incidents a query selects, in the
-// data package's model (for CSV).
-func (s *Store) IncidentsMatching(ctx context.Context, q Query) ([]data.Incident, error) {
-	_, idsSQL, args := incidentQuery(q)
+// data package's model (for CSV), and how many match in all.
+func (s *Store) IncidentsMatching(ctx context.Context, q Query) ([]data.Incident, int, error) {
+	countSQL, idsSQL, args := incidentQuery(q)
 	sub := "rowid IN (SELECT id FROM (" + idsSQL + "))"
 	tx, err := s.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, fmt.Errorf("query incidents: %w", err)
+		return nil, 0, fmt.Errorf("query incidents: %w", err)
 	}
 	defer tx.Rollback()
+	var matched int
+	if err := tx.QueryRowContext(ctx, countSQL, args[:len(args)-2]...).Scan(&matched); err != nil {
+		return nil, 0, fmt.Errorf("count incidents: %w", err)
+	}
 	out, _, err := readIncidents(ctx, tx, sub, args...)
-	return out, err
+	return out, matched, err
 }
 
 // WriteIncidentsGeoJSON writes every incident as one FeatureCollection, in the
