@@ -11,7 +11,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -25,6 +25,17 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, 'e2e', 'screenshots');
 const BEFORE_ZONE = '2020-08-25'; // the day before the shoot-on-sight order took effect
 const AFTER_ZONE = '2020-08-27';
+
+// Dated after the days the other tests look at, so it stays out of their screenshots.
+const HOSTILE_ID = 'e2e-markup-as-text';
+const HOSTILE_DAY = '2021-04-20';
+const HOSTILE_TITLE = '<img src=x onerror="window.__xss=1">Title with <b>markup</b>';
+const HOSTILE_SUMMARY = '<script>window.__xss=2</script>A summary & "quotes" <i>stay</i> text.';
+const HOSTILE_CSV_HEADER = 'id,title,summary,category,date_start,date_end,date_precision,date_inferred,date_note,place_ids,location_precision,location_note,verification,verification_note,source_ids,contradictions,research_ref';
+const csvCell = (v) => `"${v.replaceAll('"', '""')}"`;
+const HOSTILE_CSV_ROW = [HOSTILE_ID, csvCell(HOSTILE_TITLE), csvCell(HOSTILE_SUMMARY), 'arrests', HOSTILE_DAY, '', 'day', 'no',
+  csvCell('<a href="javascript:alert(1)">note</a>'), 'hyesan', 'exact', '', 'single_source', '', 'dailynk-2021-03',
+  csvCell('<svg onload="window.__xss=3">'), ''].join(',');
 
 let server;
 let serverLog = '';
@@ -141,6 +152,14 @@ before(async () => {
   assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`);
   fs.mkdirSync(SHOTS, { recursive: true });
   tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'borderline-e2e-'));
+  // One incident whose text is markup, imported the way a user would: the map
+  // must show it as text and never run it.
+  const db = path.join(tmpDir, 'test.db');
+  const hostile = path.join(tmpDir, 'hostile.csv');
+  fs.writeFileSync(hostile, `${HOSTILE_CSV_HEADER}\n${HOSTILE_CSV_ROW}\n`);
+  const imported = spawnSync(BIN, ['import', '--db', db, hostile], { encoding: 'utf8' });
+  assert.equal(imported.status, 0, `import of the hostile incident failed: ${imported.stderr}`);
+
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`, '--db', path.join(tmpDir, 'test.db')], {
@@ -387,12 +406,17 @@ test('timeline: space plays and pauses, the date moves on', async () => {
 test('data text is never parsed as HTML', async () => {
   const { context, page, errors } = await openPage({ width: 1366, height: 768 });
   try {
-    await gotoReady(page, `/?date=${AFTER_ZONE}`);
-    // Any incident title with markup characters must appear verbatim as text.
+    await gotoReady(page, `/?date=${HOSTILE_DAY}&incident=${HOSTILE_ID}`);
     const titles = await page.$$eval('#incident-list .item-title', (ns) => ns.map((n) => n.textContent));
-    const expected = inForce(AFTER_ZONE).map((f) => f.properties.title);
-    for (const t of expected) assert.ok(titles.includes(t), `title shown verbatim: ${t}`);
-    assert.equal(await page.locator('#incident-list script, #card script, #incident-list img').count(), 0);
+    assert.ok(titles.includes(HOSTILE_TITLE), 'the markup title is listed verbatim');
+    const card = await page.locator('#card').innerText();
+    assert.ok(card.includes(HOSTILE_TITLE), 'the card shows the title verbatim');
+    assert.ok(card.includes(HOSTILE_SUMMARY), 'the card shows the summary verbatim');
+    assert.equal(await page.locator('#incident-list img, #incident-list b, #incident-list script, #card img, #card script, #card svg[onload], #card a[href^="javascript"]').count(), 0,
+      'no element was made from data');
+    assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script from data ran');
+    // Every other title in force that day is shown verbatim too.
+    for (const f of inForce(HOSTILE_DAY)) assert.ok(titles.includes(f.properties.title), `title shown verbatim: ${f.properties.title}`);
     assert.deepEqual(errors, [], 'console errors');
   } finally {
     await context.close();
