@@ -21,7 +21,7 @@ const (
 )
 
 // itemParams are the query parameters /collections/{id}/items understands.
-var itemParams = map[string]bool{"bbox": true, "datetime": true, "limit": true, "offset": true, "category": true, "q": true, "f": true}
+var itemParams = map[string]bool{"bbox": true, "datetime": true, "limit": true, "offset": true, "category": true, "kind": true, "q": true, "f": true}
 
 // parseItemsQuery turns the query string into a store query, naming the first
 // parameter that is wrong.
@@ -29,7 +29,7 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 	q := store.Query{Limit: defaultLimit}
 	for k := range v {
 		if !itemParams[k] {
-			return q, "", badParam(k, "unknown parameter; this endpoint takes bbox, datetime, limit, offset, category, q and f")
+			return q, "", badParam(k, "unknown parameter; this endpoint takes bbox, datetime, limit, offset, category, kind, q and f")
 		}
 	}
 	for k, vals := range v {
@@ -71,10 +71,22 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 		}
 		for _, c := range strings.Split(s, ",") {
 			c = strings.TrimSpace(c)
-			if !validCategory(c) {
-				return q, "", badParam("category", "%q is not a category; use one or more of %s, separated by commas", c, categoryList())
+			if !isCode(data.Categories, c) {
+				return q, "", badParam("category", "%q is not a category; use one or more of %s, separated by commas", c, codeList(data.Categories))
 			}
 			q.Categories = append(q.Categories, c)
+		}
+	}
+	if s := v.Get("kind"); s != "" {
+		if collection != "places" {
+			return q, "", badParam("kind", "only the places collection has kinds")
+		}
+		for _, k := range strings.Split(s, ",") {
+			k = strings.TrimSpace(k)
+			if !isCode(data.PlaceKinds, k) {
+				return q, "", badParam("kind", "%q is not a kind of place; use one or more of %s, separated by commas", k, codeList(data.PlaceKinds))
+			}
+			q.Kinds = append(q.Kinds, k)
 		}
 	}
 	if s := v.Get("q"); s != "" {
@@ -100,19 +112,19 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 	return q, format, nil
 }
 
-func validCategory(c string) bool {
-	for _, code := range data.Categories {
-		if code.Value == c {
+func isCode(codes []data.Code, v string) bool {
+	for _, c := range codes {
+		if c.Value == v {
 			return true
 		}
 	}
 	return false
 }
 
-func categoryList() string {
+func codeList(codes []data.Code) string {
 	var s []string
-	for _, code := range data.Categories {
-		s = append(s, code.Value)
+	for _, c := range codes {
+		s = append(s, c.Value)
 	}
 	return strings.Join(s, ", ")
 }

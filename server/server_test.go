@@ -153,7 +153,8 @@ func TestBadParametersAre400WithTheParameterNamed(t *testing.T) {
 			}
 		})
 	}
-	for _, path := range []string{"/collections/places/items?category=arrests", "/collections/zones/items?f=csv", "/collections/incidents/items/x?limit=3"} {
+	for _, path := range []string{"/collections/places/items?category=arrests", "/collections/zones/items?f=csv", "/collections/incidents/items/x?limit=3",
+		"/collections/places/items?kind=village", "/collections/incidents/items?kind=city"} {
 		if resp, body := get(t, path); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("GET %s: %d %s", path, resp.StatusCode, body)
 		}
@@ -262,6 +263,35 @@ func TestFiltersNarrow(t *testing.T) {
 				t.Errorf("%s returned a %s incident", query, cat)
 			}
 		}
+	}
+}
+
+// Areas are served as their shapes, so they are found by their extent and
+// the kind filter lets the map skip them.
+func TestPlacesAreasAndKinds(t *testing.T) {
+	all := getFC(t, "/collections/places/items?limit=1000")
+	points := getFC(t, "/collections/places/items?limit=1000&kind=city,county")
+	if points.NumberMatched == 0 || points.NumberMatched >= all.NumberMatched {
+		t.Errorf("kind=city,county matched %d of %d", points.NumberMatched, all.NumberMatched)
+	}
+	for _, f := range points.Features {
+		if k := f.Properties["kind"]; k != "city" && k != "county" {
+			t.Errorf("kind=city,county returned %s, a %v", f.ID, k)
+		}
+	}
+	// A box in the east of Ryanggang, 60 km from its anchor point (127.99, 40.87)
+	// and clear of every town in places.csv.
+	box := getFC(t, "/collections/places/items?kind=province&bbox=128.55,41.1,128.65,41.2")
+	if box.NumberMatched != 1 || box.Features[0].ID != "ryanggang" {
+		t.Fatalf("bbox inside Ryanggang found %d provinces: %+v", box.NumberMatched, box.Features)
+	}
+	f := box.Features[0]
+	var g struct{ Type string }
+	if err := json.Unmarshal(f.Geometry, &g); err != nil || g.Type != "MultiPolygon" {
+		t.Errorf("ryanggang geometry is a %q (%v), want its MultiPolygon", g.Type, err)
+	}
+	if _, ok := f.Properties["anchor"].([]any); !ok {
+		t.Errorf("ryanggang has no anchor point: %v", f.Properties["anchor"])
 	}
 }
 

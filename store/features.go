@@ -159,8 +159,13 @@ type placeProps struct {
 	GeometryRef       string   `json:"geometry_ref"`
 	BorderDistanceKM  *float64 `json:"border_distance_km"`
 	BorderSide        *string  `json:"border_side"`
-	CoordSource       string   `json:"coord_source"`
-	Notes             string   `json:"notes"`
+	// BorderLengthKM is set on areas only: how much of the land border runs along them.
+	BorderLengthKM *float64 `json:"border_length_km,omitempty"`
+	// Anchor is where incidents tied to an area are drawn (a representative
+	// point or its capital); the area itself is the feature's geometry.
+	Anchor      *orb.Point `json:"anchor,omitempty"`
+	CoordSource string     `json:"coord_source"`
+	Notes       string     `json:"notes"`
 }
 
 type zoneProps struct {

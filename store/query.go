@@ -22,6 +22,7 @@ type Query struct {
 	ToDay      *int64     // inclusive
 	Categories []string   // incidents only
 	Text       string     // incidents only: words that must all appear (prefixes)
+	Kinds      []string   // places only: kind is one of these
 	Limit      int
 	Offset     int
 }
@@ -70,6 +71,13 @@ func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, er
 		}
 		if q.FromDay != nil {
 			where, args = append(where, "(f.day_to IS NULL OR f.day_to >= ?)"), append(args, *q.FromDay)
+		}
+		if len(q.Kinds) > 0 {
+			// A scan of one small collection: places number in the tens.
+			where = append(where, "json_extract(f.json, '$.properties.kind') IN (?"+strings.Repeat(",?", len(q.Kinds)-1)+")")
+			for _, k := range q.Kinds {
+				args = append(args, k)
+			}
 		}
 		cond := " WHERE " + strings.Join(where, " AND ")
 		countSQL, countArgs = "SELECT count(*) FROM feature f"+cond, args

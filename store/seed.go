@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -26,10 +29,19 @@ type SeedResult struct {
 	Removed []string `json:"removed,omitempty"`
 }
 
-// HasSeed reports whether the database was last seeded with the seed of hash.
+// featureFormat versions how features are rendered into the feature and
+// incident tables. Bump it when that changes, so that a database seeded by an
+// older binary is re-rendered even though the seed files are the same.
+const featureFormat = 2 // 2: areas among the places are served as their shapes
+
+// seedKey is what meta.seed_hash holds: the seed files and the rendering.
+func seedKey(hash string) string { return fmt.Sprintf("%s/features-v%d", hash, featureFormat) }
+
+// HasSeed reports whether the database was last seeded with the seed of hash
+// by a binary that renders features as this one does.
 func (s *Store) HasSeed(ctx context.Context, hash string) (bool, error) {
 	have, err := getMeta(ctx, s.ro, "seed_hash")
-	return have == hash && err == nil, err
+	return have == seedKey(hash) && err == nil, err
 }
 
 // Seed fills an empty database from the embedded dataset, in one transaction.
@@ -41,7 +53,7 @@ func (s *Store) Seed(ctx context.Context, seed *data.Seed, log *slog.Logger) (Se
 	if err != nil {
 		return res, err
 	}
-	if have == seed.Hash {
+	if have == seedKey(seed.Hash) {
 		return res, nil
 	}
 	derived, err := derive(seed)
@@ -99,7 +111,7 @@ func (s *Store) Seed(ctx context.Context, seed *data.Seed, log *slog.Logger) (Se
 	if err := rebuildSmallFeatures(ctx, tx, seed, derived); err != nil {
 		return res, err
 	}
-	if err := setMeta(ctx, tx, "seed_hash", seed.Hash); err != nil {
+	if err := setMeta(ctx, tx, "seed_hash", seedKey(seed.Hash)); err != nil {
 		return res, err
 	}
 	if err := finishWrite(ctx, tx); err != nil {
@@ -120,13 +132,43 @@ func (s *Store) Seed(ctx context.Context, seed *data.Seed, log *slog.Logger) (Se
 type derived struct {
 	distanceKM map[string]float64
 	side       map[string]string
-	zones      map[string]orb.MultiPolygon
-	zoneArea   map[string]float64
+	// borderKM is how much of the land border runs along an area place
+	// (a province, one of the two countries, the border itself).
+	borderKM map[string]float64
+	zones    map[string]orb.MultiPolygon
+	zoneArea map[string]float64
 }
 
 func derive(seed *data.Seed) (*derived, error) {
-	d := &derived{distanceKM: map[string]float64{}, side: map[string]string{}, zones: map[string]orb.MultiPolygon{}, zoneArea: map[string]float64{}}
+	d := &derived{distanceKM: map[string]float64{}, side: map[string]string{}, borderKM: map[string]float64{},
+		zones: map[string]orb.MultiPolygon{}, zoneArea: map[string]float64{}}
+	provinceKM := provinceBorderKM(seed)
+	borderKM := geo.GeodesicLength(seed.Border) / 1000
 	for _, p := range seed.Places {
+		if p.GeometryRef != "" {
+			// An area: the distance from its label point would mislead (Ryanggang's
+			// centre is 55 km from the Yalu, yet the province runs along it), so an
+			// area the border touches is 0 km from it, one it does not touch has no
+			// distance, and the length of border along it says more.
+			layer, key, _ := strings.Cut(p.GeometryRef, ":")
+			var km float64
+			switch {
+			case layer == "border":
+				km = borderKM
+			case layer == "provinces":
+				km = provinceKM[key]
+			case layer == "countries" && (p.Country == "KP" || p.Country == "CN"):
+				km = borderKM // the border is the line between these two
+			}
+			d.borderKM[p.ID] = math.Round(km*10) / 10
+			if km > 0 {
+				d.distanceKM[p.ID] = 0
+				if layer != "border" {
+					d.side[p.ID] = p.Country
+				}
+			}
+			continue
+		}
 		if !p.HasPoint() {
 			continue
 		}
@@ -152,6 +194,21 @@ func derive(seed *data.Seed) (*derived, error) {
 		d.zoneArea[z.ID] = math.Round(geo.GeodesicArea(mp)/1e5) / 10
 	}
 	return d, nil
+}
+
+// provinceBorderKM splits the land border among all the provinces (not only
+// those in places.csv), so each gets the share the reference figures give it.
+func provinceBorderKM(seed *data.Seed) map[string]float64 {
+	keys := slices.Sorted(maps.Keys(seed.Provinces))
+	regions := make([]orb.MultiPolygon, len(keys))
+	for i, k := range keys {
+		regions[i] = seed.Provinces[k]
+	}
+	out := map[string]float64{}
+	for i, m := range geo.LengthsByRegion(seed.Border, regions) {
+		out[keys[i]] = m / 1000
+	}
+	return out
 }
 
 func upsertSources(ctx context.Context, tx *sql.Tx, sources []data.Source) error {
@@ -356,13 +413,27 @@ func rebuildSmallFeatures(ctx context.Context, tx *sql.Tx, seed *data.Seed, d *d
 	}
 	for i, id := range ids {
 		p := cat.places[id]
+		props := placeProps{NameEN: p.NameEN, NameKO: p.NameKO, NameZH: p.NameZH, AltNames: nonNil(p.AltNames), Kind: p.Kind,
+			Country: p.Country, Admin1: p.Admin1, LocationPrecision: p.LocationPrecision, GeometryRef: p.GeometryRef,
+			BorderDistanceKM: extras[id].dist, BorderSide: extras[id].side, CoordSource: p.CoordSource, Notes: p.Notes}
 		var g orb.Geometry
 		if p.HasPoint() {
 			g = orb.Point{*p.Lon, *p.Lat}
 		}
-		props := placeProps{NameEN: p.NameEN, NameKO: p.NameKO, NameZH: p.NameZH, AltNames: nonNil(p.AltNames), Kind: p.Kind,
-			Country: p.Country, Admin1: p.Admin1, LocationPrecision: p.LocationPrecision, GeometryRef: p.GeometryRef,
-			BorderDistanceKM: extras[id].dist, BorderSide: extras[id].side, CoordSource: p.CoordSource, Notes: p.Notes}
+		if p.GeometryRef != "" {
+			// An area is served as its shape, so a bbox query finds a province
+			// by its extent and QGIS draws it; the point incidents are pinned
+			// to stays with it as the anchor.
+			if pt, ok := g.(orb.Point); ok {
+				props.Anchor = &pt
+			}
+			if g, err = seed.Shape(p.GeometryRef); err != nil {
+				return fmt.Errorf("seed: place %s: %w", id, err)
+			}
+			if km, ok := d.borderKM[id]; ok {
+				props.BorderLengthKM = &km
+			}
+		}
 		if err := put("places", id, i, g, nil, nil, newFeature(id, g, props)); err != nil {
 			return err
 		}

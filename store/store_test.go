@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/borderline/borderline/data"
 )
@@ -110,6 +112,31 @@ func TestSeedFillsEmptyDatabaseOnce(t *testing.T) {
 	}
 }
 
+// A database an older binary seeded from the same files is re-rendered:
+// the stored features follow the code, not only the data.
+func TestOlderFeatureFormatIsRerendered(t *testing.T) {
+	st := openCopy(t)
+	ctx := context.Background()
+	if _, err := st.rw.Exec(`UPDATE meta SET value = ? WHERE key = 'seed_hash'`, testSeed.Hash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.rw.Exec(`UPDATE feature SET json = '{}' WHERE collection = 'places'`); err != nil {
+		t.Fatal(err)
+	}
+	if have, err := st.HasSeed(ctx, testSeed.Hash); err != nil || have {
+		t.Fatalf("HasSeed = %v, %v for a database seeded in an older format", have, err)
+	}
+	if res, err := st.Seed(ctx, testSeed, nil); err != nil || !res.Applied {
+		t.Fatalf("Seed = %+v, %v", res, err)
+	}
+	if have, err := st.HasSeed(ctx, testSeed.Hash); err != nil || !have {
+		t.Errorf("HasSeed = %v, %v after seeding", have, err)
+	}
+	if raw, err := st.Item(ctx, "places", "ryanggang"); err != nil || !bytes.Contains(raw, []byte("MultiPolygon")) {
+		t.Errorf("ryanggang was not re-rendered: %.80s, %v", raw, err)
+	}
+}
+
 func TestReadOnlyPoolCannotWrite(t *testing.T) {
 	st := openCopy(t)
 	if _, err := st.ro.Exec("DELETE FROM incident"); err == nil {
@@ -148,6 +175,45 @@ func TestSeedZonesAndDistances(t *testing.T) {
 		}
 		if km < tc.km-0.2 || km > tc.km+0.2 || side != tc.side {
 			t.Errorf("%s: %.1f km on side %q, want %.1f km on %q", tc.place, km, side, tc.km, tc.side)
+		}
+	}
+}
+
+// Areas are 0 km from a border that runs along them, and carry the length
+// along them: data/README.md's reference figures by province, within 1 %.
+func TestAreaPlacesCarryTheirBorderLength(t *testing.T) {
+	st := openCopy(t)
+	for _, tc := range []struct {
+		place, geomType string
+		km              float64
+		side            any
+	}{
+		{"north-hamgyong", "MultiPolygon", 407.7, "KP"}, {"ryanggang", "MultiPolygon", 431.3, "KP"},
+		{"chagang", "MultiPolygon", 310.1, "KP"}, {"north-pyongan", "MultiPolygon", 176.4, "KP"},
+		{"china", "MultiPolygon", 1369.9, "CN"}, {"kp-cn-border", "LineString", 1369.9, nil},
+		{"south-korea", "MultiPolygon", 0, nil},
+	} {
+		raw, err := st.Item(context.Background(), "places", tc.place)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.place, err)
+		}
+		f, err := geojson.UnmarshalFeature(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.place, err)
+		}
+		if got := f.Geometry.GeoJSONType(); got != tc.geomType {
+			t.Errorf("%s: geometry %s, want %s", tc.place, got, tc.geomType)
+		}
+		km, _ := f.Properties["border_length_km"].(float64)
+		if math.Abs(km-tc.km) > 0.01*tc.km {
+			t.Errorf("%s: %.1f km of border, want %.1f ± 1 %%", tc.place, km, tc.km)
+		}
+		dist := f.Properties["border_distance_km"]
+		if tc.km > 0 && dist != 0.0 || tc.km == 0 && dist != nil {
+			t.Errorf("%s: border_distance_km %v", tc.place, dist)
+		}
+		if side := f.Properties["border_side"]; side != tc.side {
+			t.Errorf("%s: border_side %v, want %v", tc.place, side, tc.side)
 		}
 	}
 }

@@ -16,7 +16,7 @@ import { fetchItems } from './api.js';
 import { IncidentSource } from './incidents.js';
 import { createBaseMap, ATTRIBUTION } from './basemap.js';
 import { ZoneLayer } from './zones.js';
-import { PlaceLayer } from './places.js';
+import { PlaceLayer, POINT_KINDS } from './places.js';
 import { IncidentLayer } from './markers.js';
 import { Timeline } from './timeline.js';
 import { Panel } from './panel.js';
@@ -111,8 +111,11 @@ function setupShare() {
 
 async function loadAll() {
   const names = ['countries', 'provinces', 'rivers', 'border', 'zones', 'places'];
+  // Areas among the places (provinces, countries, the border) come with their
+  // shapes, which the base layers already draw: ask only for what gets a dot.
+  const params = { places: { kind: [...POINT_KINDS].join(',') } };
   const [layers, source] = await Promise.all([
-    Promise.all(names.map((n) => fetchItems(n))),
+    Promise.all(names.map((n) => fetchItems(n, params[n]))),
     IncidentSource.load(),
   ]);
   const data = Object.fromEntries(names.map((n, i) => [n, layers[i]]));
