@@ -97,7 +97,7 @@ func readTable(r io.Reader, want []string, verr *ValidationError) []row {
 		}
 		fields := make(map[string]string, len(want))
 		for _, w := range want {
-			fields[w] = strings.TrimSpace(rec[index[w]])
+			fields[w] = unescapeFormula(strings.TrimSpace(rec[index[w]]))
 		}
 		rows = append(rows, row{line: line, fields: fields})
 	}
@@ -211,4 +211,32 @@ func list(v string) []string {
 		}
 	}
 	return out
+}
+
+// formulaStarts are the first characters that make a spreadsheet run a cell as
+// a formula (CSV injection): a summary imported from anywhere could otherwise
+// become =HYPERLINK(...) in a journalist's Excel. Written CSV puts an
+// apostrophe before such a cell, which spreadsheets show as text and hide,
+// and reading takes it off again, so export and import still round-trip.
+const formulaStarts = "=+-@\t\r"
+
+// needsQuote covers text that already starts with apostrophes before a
+// formula character, so that reading never takes off one the text had.
+func needsQuote(s string) bool {
+	t := strings.TrimLeft(s, "'")
+	return t != "" && strings.ContainsRune(formulaStarts, rune(t[0]))
+}
+
+func escapeFormula(s string) string {
+	if needsQuote(s) {
+		return "'" + s
+	}
+	return s
+}
+
+func unescapeFormula(s string) string {
+	if strings.HasPrefix(s, "'") && needsQuote(s[1:]) {
+		return s[1:]
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package data
 import (
 	"bufio"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -220,6 +221,39 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	}
 	if fmt.Sprint(back) != fmt.Sprint(s.Incidents) {
 		t.Error("incidents changed on a write/read round trip")
+	}
+}
+
+// Text that a spreadsheet would run as a formula is written as text and read
+// back unchanged.
+func TestCSVFormulasAreDefused(t *testing.T) {
+	s, err := LoadSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := s.Incidents[0]
+	in.Title = `=HYPERLINK("http://example.com","click")`
+	in.Summary = "+1 more arrest; -2 released; @home"
+	in.DateNote = "'=already quoted"
+	var b strings.Builder
+	if err := WriteIncidentsCSV(&b, []Incident{in}); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cell := range records[1] {
+		if cell != "" && strings.ContainsAny(cell[:1], "=+-@") {
+			t.Errorf("cell %q would run as a formula", cell)
+		}
+	}
+	back, err := ReadIncidentsCSV(strings.NewReader(b.String()), "formula.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back[0].Title != in.Title || back[0].Summary != in.Summary || back[0].DateNote != in.DateNote {
+		t.Errorf("read back %q / %q / %q", back[0].Title, back[0].Summary, back[0].DateNote)
 	}
 }
 

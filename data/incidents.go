@@ -107,7 +107,11 @@ func WriteIncidentsCSV(w io.Writer, incidents []Incident) error {
 		return fmt.Errorf("write csv header: %w", err)
 	}
 	for _, in := range incidents {
-		if err := cw.Write(in.Record()); err != nil {
+		rec := in.Record()
+		for i := range rec {
+			rec[i] = escapeFormula(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("write incident %s: %w", in.ID, err)
 		}
 	}
