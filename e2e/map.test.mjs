@@ -447,6 +447,40 @@ test('a permalink to an incident without a map position brings it into view', as
   }
 });
 
+test('a selected incident outlines the provinces it covers; a town incident outlines nothing', async () => {
+  const AREA = new Set(['province', 'country', 'border']);
+  const areasOf = (f) => (f.properties.places || []).filter((p) => AREA.has(p.kind));
+  const onMap = incidents.features.filter((f) => !f.properties.off_map);
+  const broad = onMap.filter((f) => areasOf(f).some((p) => p.kind === 'province'))
+    .sort((a, b) => areasOf(b).length - areasOf(a).length)[0];
+  const town = onMap.find((f) => areasOf(f).length === 0);
+  assert.ok(broad && town, 'a province incident and a town incident exist');
+  const { context, page, requests, errors } = await openPage({ width: 1366, height: 768 });
+  try {
+    await gotoReady(page, `/?incident=${encodeURIComponent(broad.id)}&date=${broad.properties.in_force_from}`);
+    await page.waitForSelector('body[data-areas]', { timeout: 5000 });
+    const want = areasOf(broad).length;
+    assert.equal(await page.getAttribute('body', 'data-areas'), String(want));
+    assert.equal(await page.locator('path.area-outline').count(), want, `${broad.id}: one outline per area`);
+    await page.screenshot({ path: path.join(SHOTS, 'desktop-areas.png') });
+
+    // Closing the card clears them; another selection draws its own: a town
+    // is a point, not an area.
+    await page.locator('#card .back-btn').click();
+    await page.waitForSelector('body[data-areas="0"]', { timeout: 5000 });
+    assert.equal(await page.locator('path.area-outline').count(), 0, 'no outline without a selection');
+    await page.evaluate(() => { delete document.body.dataset.areas; });
+    await setDay(page, town.properties.in_force_from);
+    await page.locator(`#incident-list button[data-id="${town.id}"]`).click();
+    await page.waitForSelector('body[data-areas="0"]', { timeout: 5000 });
+    assert.equal(await page.locator('path.area-outline').count(), 0, `${town.id} outlines nothing`);
+    assertLocalOnly(requests);
+    assert.deepEqual(errors, [], 'console errors');
+  } finally {
+    await context.close();
+  }
+});
+
 test('the front end follows next links: every incident arrives, however the server pages', async () => {
   const { context, page, errors } = await openPage({ width: 1366, height: 768 });
   try {

@@ -33,12 +33,30 @@ export async function fetchItems(collection, params = {}, { signal } = {}) {
   return all;
 }
 
+/** GET /collections/{id}/items/{featureId}: one GeoJSON Feature. */
+export async function fetchFeature(collection, id, { signal } = {}) {
+  const url = `/collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(id)}`;
+  const body = await fetchJSON(collection, url, signal);
+  if (!body || body.type !== 'Feature') {
+    throw new ApiError(`The server sent something other than a Feature for ${collection}/${id}.`, 200);
+  }
+  return body;
+}
+
 function nextPath(href) {
   const u = new URL(href, window.location.href);
   return u.pathname.startsWith('/collections/') ? u.pathname + u.search : null;
 }
 
 async function fetchPage(collection, url, signal) {
+  const body = await fetchJSON(collection, url, signal);
+  if (!body || body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
+    throw new ApiError(`The server sent something other than a FeatureCollection for ${collection}.`, 200);
+  }
+  return body;
+}
+
+async function fetchJSON(collection, url, signal) {
   let response;
   try {
     response = await fetch(url, { headers: { Accept: 'application/geo+json, application/json' }, signal });
@@ -54,9 +72,5 @@ async function fetchPage(collection, url, signal) {
     } catch { /* not JSON */ }
     throw new ApiError(`Loading ${collection} failed (${response.status}): ${description}`, response.status);
   }
-  const body = await response.json();
-  if (!body || body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
-    throw new ApiError(`The server sent something other than a FeatureCollection for ${collection}.`, response.status);
-  }
-  return body;
+  return response.json();
 }

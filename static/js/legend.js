@@ -27,9 +27,9 @@ function zoneSwatch() {
     svg('rect', { x: 1, y: 3, width: 28, height: 10, fill: 'url(#legend-hatch)', stroke: '#a50f15', 'stroke-width': 1 }));
 }
 
-function placeSwatch() {
-  return svg('svg', { width: 30, height: 16, viewBox: '0 0 30 16' },
-    svg('circle', { cx: 15, cy: 8, r: 4, fill: '#2e2a25', stroke: '#fff', 'stroke-width': 1.5 }));
+function areaSwatch() {
+  return svg('svg', { width: 30, height: 16, viewBox: '0 0 30 16', class: 'legend-area' },
+    svg('rect', { x: 2, y: 3, width: 26, height: 10, fill: 'rgba(11,79,138,0.1)', stroke: '#0b4f8a', 'stroke-width': 2, 'stroke-dasharray': '5 3' }));
 }
 
 export function createLegend(map, { collapsed, position = 'bottomleft' }) {
@@ -49,7 +49,8 @@ export function createLegend(map, { collapsed, position = 'bottomleft' }) {
           row(incidentSymbol({ category: 'policy', location_precision: 'exact', date_inferred: true }, { size: 26 }), 'Date inferred')),
         el('ul', { class: 'legend-list legend-map' },
           row(zoneSwatch(), 'Forbidden zone from 26 Aug 2020: 1 km zone (RFA) / 1–2 km (HRW), drawn wider when zoomed out'),
-          row(lineSwatch('legend-border'), 'North Korea–China border')),
+          row(lineSwatch('legend-border'), 'North Korea–China border'),
+          row(areaSwatch(), 'Area a selected incident covers (its marker stands for all of it)')),
         el('p', { class: 'legend-note' }, 'Events with no single location (nationwide, abroad) are listed in the panel only.'));
       const toggle = el('button', {
         type: 'button', class: 'legend-toggle', 'aria-expanded': collapsed ? 'false' : 'true', 'aria-controls': 'legend-body',

@@ -4,6 +4,7 @@
 //   basemap.js    offline base map (countries, provinces, rivers, border), OSM option
 //   zones.js      hatched forbidden zones and the border band
 //   places.js     labelled place markers
+//   areas.js      outline of the provinces or countries a selected incident covers
 //   markers.js    incident symbols (category, certainty) and the ring for shared points
 //   timeline.js   chart, slider, play/pause
 //   panel.js      list and card (side panel / bottom sheet)
@@ -17,6 +18,7 @@ import { IncidentSource } from './incidents.js';
 import { createBaseMap, ATTRIBUTION } from './basemap.js';
 import { ZoneLayer } from './zones.js';
 import { PlaceLayer, POINT_KINDS } from './places.js';
+import { AreaHighlight } from './areas.js';
 import { IncidentLayer } from './markers.js';
 import { Timeline } from './timeline.js';
 import { Panel } from './panel.js';
@@ -161,6 +163,7 @@ async function start() {
   const base = createBaseMap(map, data);
   const zones = new ZoneLayer(map, { zones: data.zones, countries: data.countries, landBorder: base.landBorder });
   const places = new PlaceLayer(map, data.places).addTo(map);
+  const areas = new AreaHighlight(map);
 
   if (!initial.center) {
     // The border and the towns within 200 km of it (Pyongyang is 160 km away).
@@ -224,6 +227,7 @@ async function start() {
     const item = id ? source.get(id) : null;
     state.selectedId = item ? item.id : null;
     incidents.select(state.selectedId);
+    areas.show(item).then((n) => { document.body.dataset.areas = String(n); });
     if (item) {
       cardInForce = item.from <= state.day && state.day <= item.to;
       panel.showCard(item, state.day, { focus: from === 'list' || from === 'map' });
