@@ -84,6 +84,12 @@ export class PlaceLayer {
       this.entries.push({ id: String(f.id ?? ''), marker, props: p, rank: priority(p) });
     }
     this.entries.sort((a, b) => a.rank - b.rank);
+    // A facility placed at its town's point (its site is not known) is named
+    // in its popup, not by a second label that would claim a site.
+    for (const [i, e] of this.entries.entries()) {
+      const at = e.marker.getLatLng();
+      e.unlabelled = this.entries.slice(0, i).some((o) => o.marker.getLatLng().equals(at));
+    }
     // Drawn lowest priority first, so that a town's dot lies on top of a facility at the same point.
     for (const e of [...this.entries].reverse()) this.group.addLayer(e.marker);
     this.group.on('add', () => requestAnimationFrame(() => this.declutter()));
@@ -94,20 +100,44 @@ export class PlaceLayer {
 
   get count() { return this.entries.length; }
 
-  /** Hides labels that would overlap a label of a higher-priority place. */
+  /**
+   * Puts each label right of its dot or, where that would cover another dot
+   * or a label of a higher-priority place, left of it; hides it when both
+   * sides are taken (or cut off by the map's edge), so no label can be read
+   * as naming the wrong dot.
+   */
   declutter() {
     if (!this.map.hasLayer(this.group)) return;
+    const pad = (r, x, y) => ({ l: r.left - x, r: r.right + x, t: r.top - y, b: r.bottom + y });
+    const dots = this.entries.map((e) => {
+      const node = e.marker.getElement();
+      return node ? pad(node.getBoundingClientRect(), 0, 0) : null;
+    });
+    const frame = this.map.getContainer().getBoundingClientRect();
+    const inside = (b) => b.l >= frame.left && b.r <= frame.right && b.t >= frame.top && b.b <= frame.bottom;
     const kept = [];
-    for (const e of this.entries) {
+    const hits = (a, b) => a.l < b.r && a.r > b.l && a.t < b.b && a.b > b.t;
+    this.entries.forEach((e, i) => {
       const tip = e.marker.getTooltip();
       const node = tip && tip.getElement();
-      if (!node) continue;
+      if (!node) return;
       node.classList.remove('is-hidden');
-      const r = node.getBoundingClientRect();
-      const box = { l: r.left - 2, r: r.right + 2, t: r.top - 1, b: r.bottom + 1 };
-      const hit = kept.some((k) => box.l < k.r && box.r > k.l && box.t < k.b && box.b > k.t);
-      if (hit) node.classList.add('is-hidden');
-      else kept.push(box);
-    }
+      const at = e.marker.getLatLng();
+      const others = dots.filter((d, j) => d && j !== i && !this.entries[j].marker.getLatLng().equals(at));
+      let box = null;
+      if (!e.unlabelled) {
+        for (const [direction, dx] of [['right', 5], ['left', -5]]) {
+          if (tip.options.direction !== direction) {
+            tip.options.direction = direction;
+            tip.options.offset = [dx, 0];
+            tip.update();
+          }
+          const b = pad(node.getBoundingClientRect(), 2, 1);
+          if (inside(b) && !kept.some((k) => hits(b, k)) && !others.some((d) => hits(b, d))) { box = b; break; }
+        }
+      }
+      if (box) kept.push(box);
+      else node.classList.add('is-hidden');
+    });
   }
 }
