@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,6 +20,9 @@ type apiError struct {
 }
 
 func (e *apiError) Error() string { return e.Description }
+
+// statusClientClosed is nginx's status for a request whose client went away.
+const statusClientClosed = 499
 
 func badParam(param, format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusBadRequest, Code: "InvalidParameterValue", Parameter: param,
@@ -51,6 +55,11 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			case http.StatusRequestEntityTooLarge:
 				ae.Code, ae.Description = "PayloadTooLarge", "the request body is too large"
 			}
+		case errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil:
+			// The client hung up (a closed tab, a load test ending): nobody
+			// will read the answer and nothing failed on our side. 499 is the
+			// status proxies log for this.
+			ae = &apiError{Status: statusClientClosed, Code: "ClientClosedRequest", Description: "the client closed the connection"}
 		default:
 			log.Error("request failed", "method", c.Request().Method, "uri", c.Request().RequestURI, "err", err)
 			ae = &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Description: "the server failed to answer this request; it has been logged"}

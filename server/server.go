@@ -145,6 +145,8 @@ func (s *Server) requestLog() echo.MiddlewareFunc {
 			switch {
 			case v.Status >= 500:
 				level = slog.LevelError
+			case v.Status == statusClientClosed:
+				level = slog.LevelDebug
 			case v.Status >= 400:
 				level = slog.LevelInfo
 			}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -21,7 +22,11 @@ import (
 	"github.com/borderline/borderline/store"
 )
 
-var testURL string
+var (
+	testURL    string
+	testStore  *store.Store
+	testAssets Assets
+)
 
 // TestMain serves a freshly seeded real database over real HTTP.
 func TestMain(m *testing.M) {
@@ -54,6 +59,7 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "Leaflet is not installed: run `npm ci` (make test does) before go test ./server/")
 			return 1
 		}
+		testStore, testAssets = st, assets
 		srv, err := New(st, assets, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -459,5 +465,26 @@ func TestPostIsRefused(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST: %d", resp.StatusCode)
+	}
+}
+
+// A client that hangs up mid-request is not a server failure: no 500 and
+// nothing at error level in the log.
+func TestClientHangUpIsNotAnError(t *testing.T) {
+	var logs bytes.Buffer
+	srv, err := New(testStore, testAssets, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest(http.MethodGet, "/collections/incidents/items?limit=10", nil).WithContext(ctx)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code != statusClientClosed {
+		t.Errorf("status %d, want %d", rec.Code, statusClientClosed)
+	}
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("a hang-up was logged as an error:\n%s", logs.String())
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -23,6 +24,8 @@ type Store struct {
 	path string
 	rw   *sql.DB
 	ro   *sql.DB
+	// stmts holds statements prepared on ro, by SQL text (see stmt).
+	stmts sync.Map
 }
 
 // Open opens (creating if needed) the database at path and brings its schema up
@@ -84,9 +87,32 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
+// stmt returns query prepared on the read-only pool, preparing it the first
+// time. Parsing and planning cost as much as the search itself on the hot
+// path; the queries come in a few dozen shapes (which filters are set), all
+// parameterised, so the cache stays small.
+func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.ro.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
+	s.stmts.Range(func(_, st any) bool {
+		errs = append(errs, st.(*sql.Stmt).Close())
+		return true
+	})
 	if s.ro != nil {
 		errs = append(errs, s.ro.Close())
 	}
@@ -174,7 +200,15 @@ func finishWrite(ctx context.Context, tx *sql.Tx) error {
 
 // DataVersion changes whenever the data changes, from any process.
 func (s *Store) DataVersion(ctx context.Context) (string, error) {
-	return getMeta(ctx, s.ro, "data_version")
+	st, err := s.stmt(ctx, "SELECT value FROM meta WHERE key = 'data_version'")
+	if err != nil {
+		return "", fmt.Errorf("read data version: %w", err)
+	}
+	var v string
+	if err := st.QueryRowContext(ctx).Scan(&v); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("read data version: %w", err)
+	}
+	return v, nil
 }
 
 type querier interface {

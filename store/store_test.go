@@ -409,6 +409,7 @@ func TestItemsMatchPlainFilter(t *testing.T) {
 		{"Hyesan bbox in March 2021", Query{BBox: hyesan, FromDay: day("2021-03-01"), ToDay: day("2021-03-31")}},
 		{"category", Query{Categories: []string{"border_security", "arrests"}}},
 		{"category and time", Query{Categories: []string{"quarantine"}, FromDay: day("2020-07-01"), ToDay: day("2020-07-31")}},
+		{"a category given twice", Query{Categories: []string{"arrests", "arrests"}, FromDay: day("2020-01-01")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -431,6 +432,19 @@ func TestItemsMatchPlainFilter(t *testing.T) {
 				t.Errorf("got %d (matched %d) %v\nwant %d %v", len(got), page.Matched, got, len(want), want)
 			}
 		})
+	}
+	// Statements are kept by shape: repeating a value makes no new one.
+	before := 0
+	st.stmts.Range(func(_, _ any) bool { before++; return true })
+	for n := 1; n <= 5; n++ {
+		if _, err := st.Items(context.Background(), "incidents", Query{Categories: slices.Repeat([]string{"arrests"}, n), FromDay: day("2020-01-01"), Limit: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := 0
+	st.stmts.Range(func(_, _ any) bool { after++; return true })
+	if after != before {
+		t.Errorf("%d statements cached after repeating a category, %d before", after, before)
 	}
 	// Guard the guard: the cases must not all be trivially empty or full.
 	if n := len(expected(cases[7].q)); n == 0 || n == len(testSeed.Incidents) {

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"github.com/borderline/borderline/store"
+)
+
+// BenchmarkItemsMonthBBox runs the sized-for query through the whole handler
+// (routing, middleware, store, encoding) on both cores, without the network:
+//
+//	BORDERLINE_SCALE_DB=/tmp/scale.db go test ./store -run WriteScaleDB
+//	BORDERLINE_SCALE_DB=/tmp/scale.db go test ./server -run '^$' -bench .
+func BenchmarkItemsMonthBBox(b *testing.B) {
+	for _, enc := range []string{"identity", "gzip"} {
+		b.Run(enc, func(b *testing.B) {
+			srv := scaleServer(b)
+			const path = "/collections/incidents/items?bbox=126,40.5,129,42.5&datetime=2020-09-01/2020-09-30"
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req := httptest.NewRequest(http.MethodGet, path, nil)
+					req.Header.Set("Accept-Encoding", enc)
+					rec := httptest.NewRecorder()
+					srv.ServeHTTP(rec, req)
+					if rec.Code != http.StatusOK {
+						b.Errorf("status %d", rec.Code)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+func scaleServer(b *testing.B) *Server {
+	path := os.Getenv("BORDERLINE_SCALE_DB")
+	if path == "" {
+		b.Skip("set BORDERLINE_SCALE_DB to a database written by go test ./store -run WriteScaleDB")
+	}
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	srv, err := New(st, Assets{Static: os.DirFS("../static"), Vendor: os.DirFS("../node_modules/leaflet/dist")},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv
+}
