@@ -65,29 +65,12 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 		}
 		q.Offset = n
 	}
-	if s := v.Get("category"); s != "" {
-		if collection != "incidents" {
-			return q, "", badParam("category", "only the incidents collection has categories")
-		}
-		for _, c := range strings.Split(s, ",") {
-			c = strings.TrimSpace(c)
-			if !isCode(data.Categories, c) {
-				return q, "", badParam("category", "%q is not a category; use one or more of %s, separated by commas", c, codeList(data.Categories))
-			}
-			q.Categories = append(q.Categories, c)
-		}
+	var err error
+	if q.Categories, err = codesParam(v, "category", collection, "incidents", data.Categories, "a category"); err != nil {
+		return q, "", err
 	}
-	if s := v.Get("kind"); s != "" {
-		if collection != "places" {
-			return q, "", badParam("kind", "only the places collection has kinds")
-		}
-		for _, k := range strings.Split(s, ",") {
-			k = strings.TrimSpace(k)
-			if !isCode(data.PlaceKinds, k) {
-				return q, "", badParam("kind", "%q is not a kind of place; use one or more of %s, separated by commas", k, codeList(data.PlaceKinds))
-			}
-			q.Kinds = append(q.Kinds, k)
-		}
+	if q.Kinds, err = codesParam(v, "kind", collection, "places", data.PlaceKinds, "a kind of place"); err != nil {
+		return q, "", err
 	}
 	if s := v.Get("q"); s != "" {
 		if collection != "incidents" {
@@ -110,6 +93,27 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 		return q, "", badParam("f", "%q is not a format; use json or csv", format)
 	}
 	return q, format, nil
+}
+
+// codesParam reads a comma-separated list of codes that only the collection
+// `only` has (categories of incidents, kinds of places).
+func codesParam(v url.Values, name, collection, only string, codes []data.Code, what string) ([]string, error) {
+	s := v.Get(name)
+	if s == "" {
+		return nil, nil
+	}
+	if collection != only {
+		return nil, badParam(name, "only the %s collection has this filter", only)
+	}
+	var out []string
+	for _, c := range strings.Split(s, ",") {
+		c = strings.TrimSpace(c)
+		if !isCode(codes, c) {
+			return nil, badParam(name, "%q is not %s; use one or more of %s, separated by commas", c, what, codeList(codes))
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 func isCode(codes []data.Code, v string) bool {
