@@ -106,9 +106,9 @@ function isShootOnSight(f) {
 }
 
 /** A page that records every request and every console error. */
-async function openPage(viewport, { mobile = false } = {}) {
+async function openPage(viewport, { mobile = false, bypassCSP = false } = {}) {
   const context = await browser.newContext({
-    viewport, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1, serviceWorkers: 'block',
+    viewport, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1, serviceWorkers: 'block', bypassCSP,
   });
   const page = await context.newPage();
   const requests = [];
@@ -478,6 +478,42 @@ test('a selected incident outlines the provinces it covers; a town incident outl
     assert.deepEqual(errors, [], 'console errors');
   } finally {
     await context.close();
+  }
+});
+
+// axe-core's WCAG 2.1 A and AA rules on the states a reader sees: the map with
+// its list, an open card, the phone layout with its sheet. axe is injected as
+// a script, which the strict CSP rightly refuses, so these pages bypass it.
+test('accessibility: no WCAG 2.1 A/AA violations that axe can find', async () => {
+  const axeSource = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+  const audit = async (page, label) => {
+    await page.addScriptTag({ path: axeSource });
+    const result = await page.evaluate(() => window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    }));
+    const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    assert.deepEqual(found, [], `${label}: axe found violations`);
+    assert.ok(result.passes.length > 10, `${label}: axe ran its rules`);
+  };
+  const broad = incidents.features.find(isShootOnSight);
+  const desk = await openPage({ width: 1366, height: 768 }, { bypassCSP: true });
+  try {
+    await gotoReady(desk.page, `/?date=${AFTER_ZONE}`);
+    await audit(desk.page, 'desktop list');
+    await gotoReady(desk.page, `/?date=${AFTER_ZONE}&incident=${encodeURIComponent(broad.id)}`);
+    await audit(desk.page, 'desktop card');
+  } finally {
+    await desk.context.close();
+  }
+  const phone = await openPage({ width: 390, height: 844 }, { mobile: true, bypassCSP: true });
+  try {
+    await gotoReady(phone.page, `/?date=${AFTER_ZONE}`);
+    await audit(phone.page, 'phone');
+    await phone.page.locator('#sheet-handle').click();
+    await phone.page.waitForTimeout(400); // the sheet's slide
+    await audit(phone.page, 'phone, sheet open');
+  } finally {
+    await phone.context.close();
   }
 });
 
