@@ -481,6 +481,34 @@ test('a selected incident outlines the provinces it covers; a town incident outl
   }
 });
 
+test('keyboard: the slider, the zones and the list work without a mouse', async () => {
+  const { context, page, errors } = await openPage({ width: 1366, height: 768 });
+  try {
+    await gotoReady(page, `/?date=${AFTER_ZONE}`);
+    await page.locator('#date-slider').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('body[data-day="2020-08-28"]', { timeout: 5000 });
+
+    // A zone is a named keyboard stop; Enter opens its details.
+    const zone = page.locator('path.zone-1km');
+    assert.match(await zone.getAttribute('aria-label'), /1 km/);
+    await zone.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.leaflet-popup .zone-popup').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('path.zone-band[tabindex="0"]').count(), 0, 'the band is not a second stop');
+
+    const first = page.locator('#incident-list button[data-id]').first();
+    const id = await first.getAttribute('data-id');
+    await first.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#card').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('#card .card-title').innerText(), incidents.features.find((f) => f.id === id).properties.title);
+    assert.deepEqual(errors, [], 'console errors');
+  } finally {
+    await context.close();
+  }
+});
+
 // axe-core's WCAG 2.1 A and AA rules on the states a reader sees: the map with
 // its list, an open card, the phone layout with its sheet. axe is injected as
 // a script, which the strict CSP rightly refuses, so these pages bypass it.

@@ -54,6 +54,26 @@ function zonePopup(props) {
       sources.map((s) => s.outlet || s.id).filter(Boolean).join('; ')) : null);
 }
 
+/**
+ * Leaflet makes a path with a tooltip focusable but gives it no name and no
+ * key to open its popup: name it, and let Enter or Space open the popup.
+ */
+function keyboardable(group, label) {
+  group.on('add', () => group.eachLayer((l) => {
+    const node = l.getElement();
+    if (!node || node.dataset.keyboard) return;
+    node.dataset.keyboard = 'true';
+    node.setAttribute('tabindex', '0');
+    node.setAttribute('role', 'button');
+    node.setAttribute('aria-label', label);
+    node.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      group.openPopup(); // the popup is bound to the group, not to its path
+    });
+  }));
+}
+
 export class ZoneLayer {
   constructor(map, { zones, countries, landBorder }) {
     this.map = map;
@@ -85,6 +105,7 @@ export class ZoneLayer {
       });
       layer.bindTooltip(() => el('span', null, zoneLabel(p)), { sticky: true });
       layer.bindPopup(() => zonePopup(p));
+      keyboardable(layer, `${zoneLabel(p)}: details`);
       return { feature: f, props: p, from: Number.isNaN(from) ? -Infinity : from, to, layer, wide };
     }).sort((a, b) => Number(b.wide) - Number(a.wide)); // the wider one underneath
 
@@ -99,6 +120,12 @@ export class ZoneLayer {
     if (first) {
       this.band.bindTooltip(() => el('span', null, 'Forbidden zone along the border (drawn wider than scale)'), { sticky: true });
       this.band.bindPopup(() => zonePopup(first.props));
+      // The band stands in for the 1 km zone at low zoom; the zone itself
+      // is the keyboard stop, so the band is not a second one.
+      this.band.on('add', () => this.band.eachLayer((l) => {
+        const node = l.getElement();
+        if (node) { node.setAttribute('tabindex', '-1'); node.setAttribute('aria-hidden', 'true'); }
+      }));
     }
 
     this.clipped = kp.length > 0; // without North Korea's outline the band is drawn unclipped
