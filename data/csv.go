@@ -13,7 +13,7 @@ import (
 
 // Column lists, in the order files are written. Readers accept any order.
 var (
-	SourceColumns   = []string{"id", "seed_file", "outlet", "original_reporter", "author", "headline", "published", "published_note", "url"}
+	SourceColumns   = []string{"id", "seed_file", "outlet", "original_reporter", "author", "headline", "published", "published_inferred", "published_note", "url"}
 	PlaceColumns    = []string{"id", "kind", "name_en", "name_ko", "name_zh", "alt_names", "country", "admin1", "lon", "lat", "geometry_ref", "location_precision", "coord_source", "notes"}
 	IncidentColumns = []string{"id", "title", "summary", "category", "date_start", "date_end", "date_precision", "date_inferred", "date_note", "place_ids", "location_precision", "location_note", "verification", "verification_note", "source_ids", "contradictions", "research_ref"}
 	ZoneColumns     = []string{"id", "name", "width_m", "side", "valid_from", "valid_to", "source_ids", "note"}

@@ -15,8 +15,11 @@ type Source struct {
 	Author           string `json:"author,omitempty"`
 	Headline         string `json:"headline"`
 	Published        string `json:"published"`
-	PublishedNote    string `json:"published_note,omitempty"`
-	URL              string `json:"url"`
+	// PublishedInferred: the report prints no date (or not this one); Published
+	// is the earliest likely day, and PublishedNote says why.
+	PublishedInferred bool   `json:"published_inferred"`
+	PublishedNote     string `json:"published_note,omitempty"`
+	URL               string `json:"url"`
 }
 
 // Place is a geocoded location: a town, a facility, a province, a country or the

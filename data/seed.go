@@ -241,15 +241,16 @@ func SeedHash() (string, error) {
 func ReadSources(r io.Reader, name string) ([]Source, error) {
 	return readRecords(r, name, SourceColumns, func(c fieldChecker, f map[string]string) (Source, string) {
 		s := Source{
-			ID:               c.id("id", f["id"]),
-			SeedFile:         c.text("seed_file", f["seed_file"], false),
-			Outlet:           c.text("outlet", f["outlet"], true),
-			OriginalReporter: c.text("original_reporter", f["original_reporter"], false),
-			Author:           c.text("author", f["author"], false),
-			Headline:         c.text("headline", f["headline"], true),
-			Published:        f["published"],
-			PublishedNote:    c.text("published_note", f["published_note"], false),
-			URL:              f["url"],
+			ID:                c.id("id", f["id"]),
+			SeedFile:          c.text("seed_file", f["seed_file"], false),
+			Outlet:            c.text("outlet", f["outlet"], true),
+			OriginalReporter:  c.text("original_reporter", f["original_reporter"], false),
+			Author:            c.text("author", f["author"], false),
+			Headline:          c.text("headline", f["headline"], true),
+			Published:         f["published"],
+			PublishedInferred: c.yesNo("published_inferred", f["published_inferred"]),
+			PublishedNote:     c.text("published_note", f["published_note"], false),
+			URL:               f["url"],
 		}
 		if _, err := ParseDate(s.Published); err != nil {
 			c.fail("published", "%v", err)

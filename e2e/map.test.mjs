@@ -481,6 +481,31 @@ test('a selected incident outlines the provinces it covers; a town incident outl
   }
 });
 
+test('the card says when a publication date is our inference', async () => {
+  const pick = (inferred) => incidents.features.find((f) => !f.properties.off_map
+    && f.properties.sources.length === 1 && f.properties.sources[0].published_inferred === inferred);
+  const guessed = pick(true);
+  const printed = pick(false);
+  assert.ok(guessed && printed, 'incidents with an inferred and a printed publication date exist');
+  const { context, page, errors } = await openPage({ width: 1366, height: 768 });
+  try {
+    for (const [f, inferred] of [[guessed, true], [printed, false]]) {
+      await gotoReady(page, `/?incident=${encodeURIComponent(f.id)}`);
+      const date = await page.locator('#card .source-date').innerText();
+      if (inferred) {
+        assert.match(date, /^Published about .*date inferred/s, `${f.id}: ${date}`);
+        assert.equal(await page.locator('#card .source-note').innerText(), f.properties.sources[0].published_note);
+      } else {
+        assert.doesNotMatch(date, /about|inferred/, `${f.id}: ${date}`);
+        assert.equal(await page.locator('#card .source-note').count(), 0);
+      }
+    }
+    assert.deepEqual(errors, [], 'console errors');
+  } finally {
+    await context.close();
+  }
+});
+
 test('keyboard: the slider, the zones and the list work without a mouse', async () => {
   const { context, page, errors } = await openPage({ width: 1366, height: 768 });
   try {

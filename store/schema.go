@@ -169,6 +169,10 @@ CREATE TABLE extent (
 	day_to     INTEGER -- NULL when some feature is open-ended
 ) STRICT;
 ` + refreshExtentsSQL,
+	// 3: whether a source's publication date is inferred rather than printed.
+	`
+ALTER TABLE source ADD COLUMN published_inferred INTEGER NOT NULL DEFAULT 0 CHECK (published_inferred IN (0, 1));
+`,
 }
 
 // refreshExtentsSQL recomputes the extent table; it ends every write.

@@ -32,7 +32,7 @@ type SeedResult struct {
 // featureFormat versions how features are rendered into the feature and
 // incident tables. Bump it when that changes, so that a database seeded by an
 // older binary is re-rendered even though the seed files are the same.
-const featureFormat = 2 // 2: areas among the places are served as their shapes
+const featureFormat = 3 // 2: areas among the places served as their shapes; 3: sources say whether their date is inferred
 
 // seedKey is what meta.seed_hash holds: the seed files and the rendering.
 func seedKey(hash string) string { return fmt.Sprintf("%s/features-v%d", hash, featureFormat) }
@@ -212,17 +212,18 @@ func provinceBorderKM(seed *data.Seed) map[string]float64 {
 }
 
 func upsertSources(ctx context.Context, tx *sql.Tx, sources []data.Source) error {
-	st, err := tx.PrepareContext(ctx, `INSERT INTO source (id, seed_file, outlet, original_reporter, author, headline, published, published_note, url, origin)
-		VALUES (?,?,?,?,?,?,?,?,?,'seed')
+	st, err := tx.PrepareContext(ctx, `INSERT INTO source (id, seed_file, outlet, original_reporter, author, headline, published, published_inferred, published_note, url, origin)
+		VALUES (?,?,?,?,?,?,?,?,?,?,'seed')
 		ON CONFLICT (id) DO UPDATE SET seed_file=excluded.seed_file, outlet=excluded.outlet, original_reporter=excluded.original_reporter,
-		author=excluded.author, headline=excluded.headline, published=excluded.published, published_note=excluded.published_note, url=excluded.url
+		author=excluded.author, headline=excluded.headline, published=excluded.published, published_inferred=excluded.published_inferred,
+		published_note=excluded.published_note, url=excluded.url
 		WHERE source.origin = 'seed'`)
 	if err != nil {
 		return fmt.Errorf("seed sources: %w", err)
 	}
 	defer st.Close()
 	for _, s := range sources {
-		if _, err := st.ExecContext(ctx, s.ID, s.SeedFile, s.Outlet, s.OriginalReporter, s.Author, s.Headline, s.Published, s.PublishedNote, s.URL); err != nil {
+		if _, err := st.ExecContext(ctx, s.ID, s.SeedFile, s.Outlet, s.OriginalReporter, s.Author, s.Headline, s.Published, s.PublishedInferred, s.PublishedNote, s.URL); err != nil {
 			return fmt.Errorf("seed source %s: %w", s.ID, err)
 		}
 	}

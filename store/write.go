@@ -49,14 +49,14 @@ func loadCatalog(ctx context.Context, q querier) (*catalog, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load places: %w", err)
 	}
-	rows, err = q.QueryContext(ctx, `SELECT id, seed_file, outlet, original_reporter, author, headline, published, published_note, url FROM source`)
+	rows, err = q.QueryContext(ctx, `SELECT id, seed_file, outlet, original_reporter, author, headline, published, published_inferred, published_note, url FROM source`)
 	if err != nil {
 		return nil, fmt.Errorf("load sources: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var s data.Source
-		if err := rows.Scan(&s.ID, &s.SeedFile, &s.Outlet, &s.OriginalReporter, &s.Author, &s.Headline, &s.Published, &s.PublishedNote, &s.URL); err != nil {
+		if err := rows.Scan(&s.ID, &s.SeedFile, &s.Outlet, &s.OriginalReporter, &s.Author, &s.Headline, &s.Published, &s.PublishedInferred, &s.PublishedNote, &s.URL); err != nil {
 			return nil, fmt.Errorf("load sources: %w", err)
 		}
 		c.sources[s.ID] = s

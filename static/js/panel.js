@@ -196,7 +196,11 @@ export class Panel {
           externalLink(s.url, `“${s.headline}”`),
           // Say so when there is no usable link.
           safeHttpUrl(s.url) ? null : el('span', { class: 'fact-note-inline' }, ' (no link)')) : null,
-        s.published ? el('span', { class: 'source-date' }, `Published ${shortDate(s.published) || s.published}`) : null))));
+        s.published ? el('span', { class: 'source-date' },
+          // A date the report does not print is our estimate: say so, and why.
+          s.published_inferred ? `Published about ${shortDate(s.published) || s.published} ` : `Published ${shortDate(s.published) || s.published}`,
+          s.published_inferred ? el('span', { class: 'badge badge-muted' }, 'date inferred') : null) : null,
+        s.published_inferred && s.published_note ? el('span', { class: 'source-note' }, s.published_note) : null))));
     }
     if (p.research_ref) card.appendChild(el('p', { class: 'card-ref' }, `Incident ${item.id} · research note ${p.research_ref}`));
     else card.appendChild(el('p', { class: 'card-ref' }, `Incident ${item.id}`));
