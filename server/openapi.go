@@ -50,7 +50,7 @@ func (s *Server) openAPI(c echo.Context) error {
 					param("offset", "query", "Features to skip", map[string]any{"type": "integer", "minimum": 0, "default": 0}, false),
 					param("category", "query", "Incidents only: categories, comma-separated", str, false),
 					param("kind", "query", "Places only: kinds, comma-separated ("+codeList(data.PlaceKinds)+")", str, false),
-					param("q", "query", "Incidents only: words that must all appear in the title, summary, places or sources", str, false),
+					param("q", "query", "Incidents only: words that must all appear, as word starts, in the title, summary, place names or source outlets and reporters (not headlines)", str, false),
 					param("f", "query", "json (GeoJSON) or csv (incidents, the import format)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}, false),
 				},
 				"responses": map[string]any{"200": geojson("A FeatureCollection with numberMatched, numberReturned and next/prev links"), "400": errorResp, "404": errorResp}}},

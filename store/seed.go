@@ -29,10 +29,12 @@ type SeedResult struct {
 	Removed []string `json:"removed,omitempty"`
 }
 
-// featureFormat versions how features are rendered into the feature and
-// incident tables. Bump it when that changes, so that a database seeded by an
-// older binary is re-rendered even though the seed files are the same.
-const featureFormat = 3 // 2: areas among the places served as their shapes; 3: sources say whether their date is inferred
+// featureFormat versions what the store derives from the rows: the rendered
+// features, the search text, the index. Bump it when that changes, so that a
+// database seeded by an older binary is re-derived even though the seed files
+// are the same. 2: areas among the places served as their shapes; 3: sources
+// say whether their date is inferred; 4: headlines left out of the search text.
+const featureFormat = 4
 
 // seedKey is what meta.seed_hash holds: the seed files and the rendering.
 func seedKey(hash string) string { return fmt.Sprintf("%s/features-v%d", hash, featureFormat) }
@@ -103,10 +105,17 @@ func (s *Store) Seed(ctx context.Context, seed *data.Seed, log *slog.Logger) (Se
 	if res.Removed, err = removeStaleSeed(ctx, tx, inSeed); err != nil {
 		return res, err
 	}
-	// Places or sources may have changed: rebuild every stored feature that
-	// embeds them, imported incidents included (their content stays theirs).
-	if err := rebuildIncidentFeatures(ctx, tx, cat); err != nil {
-		return res, err
+	// Places or sources may have changed: imported incidents keep their
+	// content but are re-derived from the new places and sources (points, the
+	// R*Tree, search text, feature), as the seed's own were just now.
+	imported, _, err := readIncidents(ctx, tx, "origin = 'import'")
+	if err != nil {
+		return res, fmt.Errorf("seed: %w", err)
+	}
+	for _, in := range imported {
+		if err := w.reindex(ctx, in, "import"); err != nil {
+			return res, fmt.Errorf("seed: %w", err)
+		}
 	}
 	if err := rebuildSmallFeatures(ctx, tx, seed, derived); err != nil {
 		return res, err
@@ -322,30 +331,6 @@ func removeStaleSeed(ctx context.Context, tx *sql.Tx, inSeed map[string]bool) ([
 		ids = append(ids, st.id)
 	}
 	return ids, nil
-}
-
-// rebuildIncidentFeatures re-renders stored features from the rows, so that a
-// renamed place or corrected source shows everywhere it is cited.
-func rebuildIncidentFeatures(ctx context.Context, tx *sql.Tx, cat *catalog) error {
-	incidents, rowids, err := readIncidents(ctx, tx, "")
-	if err != nil {
-		return fmt.Errorf("seed: %w", err)
-	}
-	st, err := tx.PrepareContext(ctx, `UPDATE incident SET feature = ? WHERE rowid = ?`)
-	if err != nil {
-		return fmt.Errorf("seed: rebuild features: %w", err)
-	}
-	defer st.Close()
-	for i, in := range incidents {
-		b, err := incidentFeatureJSON(in, incidentGeometry(in, cat.places), cat.places, cat.sources)
-		if err != nil {
-			return err
-		}
-		if _, err := st.ExecContext(ctx, string(b), rowids[i]); err != nil {
-			return fmt.Errorf("seed: rebuild feature %s: %w", in.ID, err)
-		}
-	}
-	return nil
 }
 
 // rebuildSmallFeatures renders places, zones and base-map layers into the

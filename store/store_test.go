@@ -316,14 +316,30 @@ func TestNewSeedKeepsImportedIncidents(t *testing.T) {
 	ctx := context.Background()
 	first, second := testSeed.Incidents[0], testSeed.Incidents[1]
 
+	// The reader's version of the first incident, at Hyesan.
 	mine := first
 	mine.Summary = "A reader's corrected summary."
+	mine.PlaceIDs = []string{"hyesan"}
 	if _, err := st.ImportIncidents(ctx, []data.Incident{mine}); err != nil {
 		t.Fatal(err)
 	}
-	// A newer seed that rewrites the first incident and drops the second.
+	var written string
+	if err := st.ro.QueryRow("SELECT updated_at FROM incident WHERE id = ?", first.ID).Scan(&written); err != nil {
+		t.Fatal(err)
+	}
+	// A newer seed that rewrites the first incident, drops the second and
+	// corrects Hyesan's point by a degree east.
 	newer := *testSeed
 	newer.Hash = "newer"
+	newer.Places = slices.Clone(testSeed.Places)
+	var oldHyesan, newHyesan orb.Point
+	for i, p := range newer.Places {
+		if p.ID == "hyesan" {
+			lon := *p.Lon + 1
+			oldHyesan, newHyesan = orb.Point{*p.Lon, *p.Lat}, orb.Point{lon, *p.Lat}
+			newer.Places[i].Lon = &lon
+		}
+	}
 	newer.Incidents = nil
 	for _, in := range testSeed.Incidents {
 		switch in.ID {
@@ -347,6 +363,27 @@ func TestNewSeedKeepsImportedIncidents(t *testing.T) {
 	}
 	if _, err := st.Item(ctx, "incidents", second.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("dropped seed incident still served: %v", err)
+	}
+	// The imported incident follows the moved place in the index and the feature.
+	near := func(p orb.Point) bool {
+		b := orb.Bound{Min: orb.Point{p[0] - 0.01, p[1] - 0.01}, Max: orb.Point{p[0] + 0.01, p[1] + 0.01}}
+		page, err := st.Items(ctx, "incidents", Query{BBox: &b, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range page.Features {
+			if bytes.Contains(f, []byte(`"id":"`+first.ID+`"`)) {
+				return true
+			}
+		}
+		return false
+	}
+	if !near(newHyesan) || near(oldHyesan) {
+		t.Errorf("imported incident at Hyesan: found at the new point %v, at the old point %v", near(newHyesan), near(oldHyesan))
+	}
+	var again string
+	if err := st.ro.QueryRow("SELECT updated_at FROM incident WHERE id = ?", first.ID).Scan(&again); err != nil || again != written {
+		t.Errorf("re-deriving changed when it was written: %q -> %q (%v)", written, again, err)
 	}
 }
 
@@ -477,6 +514,7 @@ func TestItemsPagingAndText(t *testing.T) {
 		{"Hyesan", func(s string) bool { return strings.Contains(s, "Hyesan") || strings.Contains(s, "혜산") }},
 		{"hyes", func(s string) bool { return strings.Contains(s, "Hyesan") }},
 		{`"OR" NEAR( * -`, nil}, // FTS5 syntax in the input is text, never an error
+		{"Daily NK", func(s string) bool { return strings.Contains(s, `"outlet":"Daily NK"`) }},
 	} {
 		p, err := st.Items(ctx, "incidents", Query{Text: tc.q, Limit: 10000})
 		if err != nil {
@@ -494,6 +532,11 @@ func TestItemsPagingAndText(t *testing.T) {
 				t.Errorf("q=%q matched %.120s", tc.q, f)
 			}
 		}
+	}
+	// A headline speaks for its whole article: "phones" is in Daily NK's
+	// headline and in no title, summary, place or outlet, so it finds nothing.
+	if p, err := st.Items(ctx, "incidents", Query{Text: "phones", Limit: 10}); err != nil || p.Matched != 0 {
+		t.Errorf(`q="phones" matched %d (%v): headlines are searched`, p.Matched, err)
 	}
 }
 

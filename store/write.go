@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -86,7 +87,7 @@ const (
 		day_from, day_to, origin, updated_at, feature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 	qUpdateIncident = `UPDATE incident SET title=?, summary=?, category=?, date_start=?, date_end=?, date_precision=?, date_inferred=?,
 		date_note=?, location_precision=?, location_note=?, verification=?, verification_note=?, contradictions=?, research_ref=?,
-		day_from=?, day_to=?, origin=?, updated_at=?, feature=? WHERE rowid=?`
+		day_from=?, day_to=?, origin=?, updated_at=coalesce(?, updated_at), feature=? WHERE rowid=?`
 	qDeletePlaces  = `DELETE FROM incident_place WHERE incident = ?`
 	qDeleteSources = `DELETE FROM incident_source WHERE incident = ?`
 	qDeletePoints  = `DELETE FROM incident_point WHERE incident = ?`
@@ -134,6 +135,22 @@ func (w *incidentWriter) existing(ctx context.Context, id string) (rowid int64, 
 
 // put inserts or replaces one incident and reports whether it was new.
 func (w *incidentWriter) put(ctx context.Context, in data.Incident, origin string) (created bool, err error) {
+	return w.write(ctx, in, origin, w.now)
+}
+
+// reindex rewrites what an existing incident derives from its places and
+// sources (points, index boxes, search text, feature) after they changed,
+// keeping its content, origin and time of writing.
+func (w *incidentWriter) reindex(ctx context.Context, in data.Incident, origin string) error {
+	if _, _, ok, err := w.existing(ctx, in.ID); err != nil || !ok {
+		return cmp.Or(err, fmt.Errorf("reindex incident %s: not stored", in.ID))
+	}
+	_, err := w.write(ctx, in, origin, nil)
+	return err
+}
+
+// write is put with the time of writing given; nil keeps the stored one.
+func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin string, updatedAt any) (created bool, err error) {
 	g := incidentGeometry(in, w.cat.places)
 	feat, err := incidentFeatureJSON(in, g, w.cat.places, w.cat.sources)
 	if err != nil {
@@ -143,7 +160,7 @@ func (w *incidentWriter) put(ctx context.Context, in data.Incident, origin strin
 	dayFrom, dayTo := data.DayNumber(from), data.DayNumber(to)
 	fields := []any{in.Title, in.Summary, in.Category, data.FormatDate(in.DateStart), data.FormatDate(in.DateEnd),
 		in.DatePrecision, boolInt(in.DateInferred), in.DateNote, in.LocationPrecision, in.LocationNote,
-		in.Verification, in.VerificationNote, in.Contradictions, in.ResearchRef, dayFrom, dayTo, origin, w.now, string(feat)}
+		in.Verification, in.VerificationNote, in.Contradictions, in.ResearchRef, dayFrom, dayTo, origin, updatedAt, string(feat)}
 
 	rowid, _, ok, err := w.existing(ctx, in.ID)
 	if err != nil {
@@ -180,7 +197,9 @@ func (w *incidentWriter) put(ctx context.Context, in data.Incident, origin strin
 			return false, fmt.Errorf("incident %s: link source %s: %w", in.ID, id, err)
 		}
 		s := w.cat.sources[id]
-		sourceNames = append(sourceNames, s.Outlet, s.OriginalReporter, s.Headline)
+		// Not the headline: it speaks for the whole article, so "phones"
+		// would find every incident in an article about phones.
+		sourceNames = append(sourceNames, s.Outlet, s.OriginalReporter)
 	}
 	box := orb.Bound{Min: orb.Point{offMapBox, offMapBox}, Max: orb.Point{offMapBox, offMapBox}}
 	multi := 0
