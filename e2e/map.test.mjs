@@ -506,6 +506,39 @@ test('the card says when a publication date is our inference', async () => {
   }
 });
 
+test('search: the server matches at any date; a result moves the slider to its date', async () => {
+  const want = await getJSON('/collections/incidents/items?q=Hyesan&limit=100');
+  assert.ok(want.numberMatched > 3, 'Hyesan is in several incidents');
+  const { context, page, requests, errors } = await openPage({ width: 1366, height: 768 });
+  try {
+    await gotoReady(page, `/?date=${BEFORE_ZONE}`);
+    await page.locator('#search-input').fill('Hyesan');
+    await page.waitForSelector('body[data-search="Hyesan"]', { timeout: 5000 });
+    assert.match(await page.locator('#list-heading').innerText(), new RegExp(`^${want.numberMatched} incidents match “Hyesan”`));
+    const listed = await listedIds(page);
+    assert.deepEqual(listed, want.features.map((f) => f.id), 'the list is the server\'s matches, in its order');
+    await page.waitForFunction(() => /[?&]q=Hyesan(&|$)/.test(window.location.search), null, { timeout: 5000 });
+    assert.ok(requests.some((u) => u.includes('/collections/incidents/items?') && u.includes('q=Hyesan')), 'asked the server');
+
+    // A match from another date: choosing it moves the slider there.
+    const later = want.features.find((f) => f.properties.in_force_from > AFTER_ZONE);
+    await page.locator(`#incident-list button[data-id="${later.id}"]`).click();
+    await page.waitForSelector(`body[data-day="${later.properties.in_force_from}"]`, { timeout: 5000 });
+    assert.equal(await page.locator('#card .card-title').innerText(), later.properties.title);
+    await page.locator('#card .back-btn').click();
+    assert.deepEqual(await listedIds(page), listed, 'back to the same results');
+
+    // Escape ends the search: the day's list returns.
+    await page.locator('#search-input').press('Escape');
+    await page.waitForFunction(() => !document.body.dataset.search && /in force/.test(document.querySelector('#list-heading').textContent));
+    await page.waitForFunction(() => !/[?&]q=/.test(window.location.search), null, { timeout: 5000 });
+    assert.match(page.url(), new RegExp(`date=${later.properties.in_force_from}`), 'the day chosen through the search stays');
+    assert.deepEqual(errors, [], 'console errors');
+  } finally {
+    await context.close();
+  }
+});
+
 test('keyboard: the slider, the zones and the list work without a mouse', async () => {
   const { context, page, errors } = await openPage({ width: 1366, height: 768 });
   try {
@@ -555,6 +588,9 @@ test('accessibility: no WCAG 2.1 A/AA violations that axe can find', async () =>
     await audit(desk.page, 'desktop list');
     await gotoReady(desk.page, `/?date=${AFTER_ZONE}&incident=${encodeURIComponent(broad.id)}`);
     await audit(desk.page, 'desktop card');
+    await gotoReady(desk.page, `/?date=${AFTER_ZONE}&q=Hyesan`);
+    await desk.page.waitForSelector('body[data-search="Hyesan"]', { timeout: 5000 });
+    await audit(desk.page, 'desktop search results');
   } finally {
     await desk.context.close();
   }

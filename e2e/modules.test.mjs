@@ -68,6 +68,9 @@ test('state: the URL query round-trips and rejects junk', () => {
   assert.equal(buildSearch({ categories: CATEGORIES.map((c) => c.id) }), '', 'all categories: no parameter');
   assert.deepEqual(readState('?cat=none').categories, []);
   assert.deepEqual(readState('?date=2020-02-30&incident=<script>&lat=999&lng=1&z=abc&cat=bogus'), { categories: [] });
+  assert.equal(buildSearch({ date: '2021-03-03', query: 'Hyesan phones' }), '?date=2021-03-03&q=Hyesan+phones');
+  assert.equal(readState('?q=+Hyesan+phones+').query, 'Hyesan phones');
+  assert.equal(readState(`?q=${'x'.repeat(201)}`).query, undefined, 'longer than the server accepts');
 });
 
 test('links: only absolute http(s) URLs are allowed', () => {

@@ -14,9 +14,11 @@ export class ApiError extends Error {
 /**
  * GET /collections/{id}/items with query parameters; resolves to one
  * FeatureCollection holding every page: the server caps a page at 10,000
- * features, so the rel="next" links are followed until there are none.
+ * features, so the rel="next" links are followed until there are none
+ * (unless `follow` is false: then it is the first page, numberMatched telling
+ * how many there are in all).
  */
-export async function fetchItems(collection, params = {}, { signal } = {}) {
+export async function fetchItems(collection, params = {}, { signal, follow = true } = {}) {
   const query = new URLSearchParams({ limit: '10000', ...params });
   let url = `/collections/${encodeURIComponent(collection)}/items?${query}`;
   let all = null;
@@ -27,7 +29,7 @@ export async function fetchItems(collection, params = {}, { signal } = {}) {
     const next = (page.links || []).find((l) => l.rel === 'next');
     // Only the path is used: the host in the link is what the server was
     // called by, which behind a proxy may not be ours.
-    url = next ? nextPath(next.href) : null;
+    url = next && follow ? nextPath(next.href) : null;
   }
   all.numberReturned = all.features.length;
   return all;

@@ -23,13 +23,17 @@ import { IncidentLayer } from './markers.js';
 import { Timeline } from './timeline.js';
 import { Panel } from './panel.js';
 import { createLegend } from './legend.js';
-import { readState, writeState } from './state.js';
+import { readState, writeState, MAX_QUERY } from './state.js';
 import { el, debounce } from './dom.js';
 import { CATEGORIES, CATEGORY_IDS } from './categories.js';
 import { dayOf, isoOf, longDate, monthStart, monthEnd } from './dates.js';
 
 const DEFAULT_RANGE = { min: dayOf('2020-01-01'), max: dayOf('2021-04-30') };
 const DEFAULT_DAY = dayOf('2020-08-26');
+// Shorter searches match nearly everything; the first page of results is enough
+// to choose from (the count says how many there are).
+const MIN_QUERY = 2;
+const SEARCH_LIMIT = 100;
 const phoneQuery = window.matchMedia('(max-width: 700px)');
 
 const $ = (sel) => document.querySelector(sel);
@@ -129,6 +133,7 @@ async function start() {
   const state = {
     categories: new Set(initial.categories || CATEGORY_IDS),
     selectedId: initial.incident || null,
+    query: initial.query || '',
   };
 
   const map = L.map('map', {
@@ -195,6 +200,7 @@ async function start() {
       center: [c.lat, c.lng],
       zoom: map.getZoom(),
       categories: CATEGORY_IDS.filter((id) => state.categories.has(id)),
+      query: state.query || undefined,
     });
   }, 250);
 
@@ -225,6 +231,9 @@ async function start() {
   let cardInForce = null;
   function select(id, { source: from = 'code' } = {}) {
     const item = id ? source.get(id) : null;
+    if (item && from === 'list' && searching() && !(item.from <= state.day && state.day <= item.to)) {
+      timeline.setDay(item.from); // a search result from another date: go there
+    }
     state.selectedId = item ? item.id : null;
     incidents.select(state.selectedId);
     areas.show(item).then((n) => { document.body.dataset.areas = String(n); });
@@ -261,7 +270,7 @@ async function start() {
     ]);
     if (mine !== seq) return; // a newer update is under way
     incidents.setIncidents(shown);
-    panel.renderList(shown, state.day, { total: all.length, hiddenByFilter: all.length - shown.length });
+    if (!searching()) panel.renderList(shown, state.day, { total: all.length, hiddenByFilter: all.length - shown.length });
     const activeZones = zones.setDay(state.day);
     const n = shown.length;
     const count = $('#date-count');
@@ -303,7 +312,65 @@ async function start() {
     state.categories = cats;
     update();
     updateChart();
+    if (searching()) runSearch();
   });
+
+  // --- search ---------------------------------------------------------------
+  // The server's full-text search (q=) over every date; choosing a result
+  // moves the slider to a day it is in force.
+  const searchInput = $('#search-input');
+  const searchClear = $('#search-clear');
+  searchInput.value = state.query;
+  function searching() { return state.query.length >= MIN_QUERY; }
+  let searchSeq = 0;
+  async function runSearch() {
+    const mine = ++searchSeq;
+    const text = state.query;
+    searchClear.hidden = !text;
+    saveState();
+    if (!searching()) {
+      update();
+      return;
+    }
+    let fc;
+    try {
+      fc = await fetchItems('incidents', { q: text, limit: String(SEARCH_LIMIT) }, { follow: false });
+    } catch (err) {
+      if (mine === searchSeq) panel.renderSearch(text, [], { error: err.message });
+      return;
+    }
+    if (mine !== searchSeq) return; // the reader typed on
+    const found = fc.features.map((f) => source.get(String(f.id))).filter(Boolean);
+    const shown = found.filter((it) => state.categories.has(it.category));
+    const matched = typeof fc.numberMatched === 'number' ? fc.numberMatched : found.length;
+    // Behind an open card the list is hidden: the results wait there for its closing.
+    panel.renderSearch(text, shown, { matched, hiddenByFilter: found.length - shown.length });
+    announce(`${matched} incident${matched === 1 ? '' : 's'} match ${text}.`);
+    document.body.dataset.search = text;
+  }
+  const searchSoon = debounce(runSearch, 250);
+  searchInput.addEventListener('input', () => {
+    state.query = searchInput.value.trim().slice(0, MAX_QUERY);
+    searchSoon();
+  });
+  $('#search-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    runSearch();
+  });
+  searchInput.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && searchInput.value) {
+      e.preventDefault();
+      clearSearch();
+    }
+  });
+  function clearSearch() {
+    searchInput.value = '';
+    state.query = '';
+    delete document.body.dataset.search;
+    runSearch();
+    searchInput.focus();
+  }
+  searchClear.addEventListener('click', clearSearch);
 
   // --- map controls ----------------------------------------------------------
   createLegend(map, {
@@ -322,6 +389,7 @@ async function start() {
 
   await update();
   await updateChart();
+  if (state.query) await runSearch();
   if (state.selectedId) {
     if (source.get(state.selectedId)) select(state.selectedId, { source: 'url' });
     else state.selectedId = null;

@@ -71,6 +71,7 @@ export class Panel {
 
   /** Renders the list for `day`: on-map incidents, then the off-map ones under their own heading. */
   renderList(items, day, { total, hiddenByFilter = 0 } = {}) {
+    this.searching = false;
     const onMap = items.filter((it) => !it.offMap);
     const offMap = items.filter((it) => it.offMap);
     const n = items.length;
@@ -101,6 +102,35 @@ export class Panel {
     if (focusedId) {
       const again = this.list.querySelector(`button[data-id="${CSS.escape(focusedId)}"]`);
       if (again) again.focus();
+    }
+  }
+
+  /**
+   * Search mode: `items` match `text` at any date, in date order; `matched` is
+   * how many the server found. The day's list comes back with renderList once
+   * the search is cleared.
+   */
+  renderSearch(text, items, { matched = items.length, hiddenByFilter = 0, error = null } = {}) {
+    this.searching = true;
+    const n = items.length;
+    const matches = `${matched} incident${matched === 1 ? '' : 's'} match “${text}”`;
+    this.heading.textContent = error ? 'The search failed' : matches;
+    this.root.querySelector('#list-date').textContent = error || 'at any date, oldest first: choose one to go to its date';
+    if (this.handleText) this.handleText.textContent = error ? 'Search failed' : matches;
+    clear(this.list);
+    if (error) return;
+    if (!n) {
+      this.list.appendChild(el('p', { class: 'empty' }, matched
+        ? 'Every match is in a category that is switched off.'
+        : 'Nothing matches. Each word must appear in the title, summary, place names or the outlet; words match from their start, so “phone” finds “phones”.'));
+    } else {
+      this.list.appendChild(this.renderItems(items, 'list-heading'));
+    }
+    if (hiddenByFilter > 0) {
+      this.list.appendChild(el('p', { class: 'list-note' }, `${hiddenByFilter} more in categories that are switched off.`));
+    }
+    if (matched > n + hiddenByFilter) {
+      this.list.appendChild(el('p', { class: 'list-note' }, `Showing the first ${n + hiddenByFilter}: add a word to narrow the search.`));
     }
   }
 
@@ -147,7 +177,7 @@ export class Panel {
     const title = el('h2', { class: 'card-title', id: 'card-title', tabindex: '-1' }, p.title || item.id);
     card.appendChild(el('div', { class: 'card-top' },
       el('button', { type: 'button', class: 'back-btn', onclick: () => this.onClose() },
-        el('span', { 'aria-hidden': 'true' }, '← '), 'All incidents in force'),
+        el('span', { 'aria-hidden': 'true' }, '← '), this.searching ? 'Back to the search results' : 'All incidents in force'),
       categoryChip(item.category)));
     card.appendChild(title);
     if (!inForce) {

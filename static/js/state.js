@@ -1,11 +1,13 @@
 // The view lives in the URL's query string so that any view can be shared:
-//   ?date=2020-08-26&incident=I16&lat=41.20&lng=127.40&z=7&cat=border_security,arrests
+//   ?date=2020-08-26&incident=I16&lat=41.20&lng=127.40&z=7&cat=border_security,arrests&q=hyesan
 // Values are validated here; anything odd is dropped, never trusted.
 
 import { isISODate } from './dates.js';
 import { CATEGORY_IDS } from './categories.js';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+/** The server refuses longer searches (server/params.go). */
+export const MAX_QUERY = 200;
 
 export function readState(search = window.location.search) {
   const q = new URLSearchParams(search);
@@ -25,6 +27,8 @@ export function readState(search = window.location.search) {
     const raw = q.get('cat');
     state.categories = raw === 'none' ? [] : raw.split(',').filter((c) => CATEGORY_IDS.includes(c));
   }
+  const text = (q.get('q') || '').trim();
+  if (text && text.length <= MAX_QUERY) state.query = text;
   return state;
 }
 
@@ -40,6 +44,7 @@ export function buildSearch(state) {
   if (state.categories && state.categories.length !== CATEGORY_IDS.length) {
     q.set('cat', state.categories.length ? state.categories.join(',') : 'none');
   }
+  if (state.query) q.set('q', state.query);
   const s = q.toString().replace(/%2C/g, ',');
   return s ? `?${s}` : '';
 }
