@@ -34,6 +34,9 @@ const DEFAULT_DAY = dayOf('2020-08-26');
 // to choose from (the count says how many there are).
 const MIN_QUERY = 2;
 const SEARCH_LIMIT = 100;
+// The open legend's width (app.css .legend); the first view leaves room for it.
+const LEGEND_WIDTH = 300;
+const CONTROLS_WIDTH = 56; // Leaflet's zoom and layer buttons with their margin
 const phoneQuery = window.matchMedia('(max-width: 700px)');
 
 const $ = (sel) => document.querySelector(sel);
@@ -165,6 +168,7 @@ async function start() {
   }
   const { data, source } = loaded;
 
+  const legendOpen = !(phoneQuery.matches || window.innerHeight < 600 || window.innerWidth < 1200);
   const base = createBaseMap(map, data);
   const zones = new ZoneLayer(map, { zones: data.zones, countries: data.countries, landBorder: base.landBorder });
   const places = new PlaceLayer(map, data.places).addTo(map);
@@ -180,7 +184,14 @@ async function start() {
         view.extend(L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]));
       }
     }
-    map.fitBounds(view, { animate: false, padding: phoneQuery.matches ? [24, 36] : [30, 30] });
+    // The open legend (top left) and the zoom and layer buttons (top right)
+    // cover the map: keep the first view clear of them.
+    const pad = phoneQuery.matches ? [24, 36] : [30, 30];
+    map.fitBounds(view, {
+      animate: false,
+      paddingTopLeft: legendOpen ? [LEGEND_WIDTH + 20, pad[1]] : pad,
+      paddingBottomRight: phoneQuery.matches ? pad : [CONTROLS_WIDTH + 10, pad[1]],
+    });
   }
 
   // --- time range --------------------------------------------------------
@@ -374,7 +385,7 @@ async function start() {
 
   // --- map controls ----------------------------------------------------------
   createLegend(map, {
-    collapsed: phoneQuery.matches || window.innerHeight < 600 || window.innerWidth < 1200,
+    collapsed: !legendOpen,
     position: 'topleft',
   });
   L.control.layers(null, {
