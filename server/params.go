@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 
@@ -76,8 +77,15 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 		if collection != "incidents" {
 			return q, "", badParam("q", "text search is available on the incidents collection")
 		}
+		if !utf8.ValidString(s) {
+			return q, "", badParam("q", "is not valid UTF-8 text")
+		}
 		if len([]rune(s)) > maxQLen {
 			return q, "", badParam("q", "is longer than %d characters", maxQLen)
+		}
+		if len(store.SearchWords(s)) == 0 {
+			// Otherwise it would filter nothing and "match" every incident.
+			return q, "", badParam("q", "%q has no letters or digits to search for", s)
 		}
 		q.Text = s
 	}

@@ -143,6 +143,8 @@ func TestBadParametersAre400WithTheParameterNamed(t *testing.T) {
 		{"colour=red", "colour"},
 		{"limit=1&limit=2", "limit"},
 		{"q=" + strings.Repeat("x", 201), "q"},
+		{"q=...%20---", "q"},
+		{"q=%FF%FE", "q"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.query, func(t *testing.T) {

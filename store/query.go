@@ -234,13 +234,18 @@ func bboxClause(minLon, maxLon, minLat, maxLat string, b orb.Bound) (string, []a
 	return "(" + maxLon + " >= ? OR " + minLon + " <= ?) AND " + lat, []any{b.Min.Lon(), b.Max.Lon(), b.Max.Lat(), b.Min.Lat()}
 }
 
+// SearchWords are the words a text search looks for: runs of letters and
+// digits. Text with none searches for nothing.
+func SearchWords(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+}
+
 // ftsQuery turns what a reader typed into an FTS5 query in which every word
 // must appear as a word prefix. Each word is quoted, so FTS5 operators and
 // punctuation in the input are matched as text, never interpreted.
 func ftsQuery(text string) string {
-	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 	var terms []string
-	for _, w := range words {
+	for _, w := range SearchWords(text) {
 		terms = append(terms, `"`+w+`"*`)
 	}
 	return strings.Join(terms, " ")

@@ -332,7 +332,8 @@ async function start() {
   const searchInput = $('#search-input');
   const searchClear = $('#search-clear');
   searchInput.value = state.query;
-  function searching() { return state.query.length >= MIN_QUERY; }
+  // Like the server, search only text with a letter or digit in it.
+  function searching() { return state.query.length >= MIN_QUERY && /[\p{L}\p{N}]/u.test(state.query); }
   let searchSeq = 0;
   async function runSearch() {
     const mine = ++searchSeq;
