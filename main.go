@@ -240,7 +240,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("import rejected, nothing was changed: %w", err)
 	}
-	fmt.Fprintf(stdout, "imported %s into %s: %d added, %d updated\n", file, st.Path(), res.Added, res.Updated)
+	fmt.Fprintf(stdout, "imported %s into %s: %d added, %d updated, %d unchanged\n", file, st.Path(), res.Added, res.Updated, res.Unchanged)
 	return nil
 }
 

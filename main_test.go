@@ -49,14 +49,14 @@ func TestImportExportRoundTrip(t *testing.T) {
 	if _, _, err := cli(t, "export", "--db", db, "--format", "geojson", "--out", geo); err != nil {
 		t.Fatal(err)
 	}
-	if out, stderr, err := cli(t, "import", "--db", db, geo); err != nil || !strings.Contains(out, "0 added") {
+	if out, stderr, err := cli(t, "import", "--db", db, geo); err != nil || !strings.Contains(out, "0 added, 0 updated, 52 unchanged") {
 		t.Fatalf("import geojson: %v %s %s", err, out, stderr)
 	}
 	lines := strings.SplitN(string(a), "\n", 3)
 	newRow := strings.Replace(lines[1], strings.SplitN(lines[1], ",", 2)[0], "reader-added-1", 1)
 	added := filepath.Join(dir, "new.csv")
 	os.WriteFile(added, []byte(lines[0]+"\n"+newRow+"\n"), 0o644)
-	if out, stderr, err := cli(t, "import", "--db", db, added); err != nil || !strings.Contains(out, "1 added, 0 updated") {
+	if out, stderr, err := cli(t, "import", "--db", db, added); err != nil || !strings.Contains(out, "1 added, 0 updated, 0 unchanged") {
 		t.Fatalf("import new row: %v %s %s", err, out, stderr)
 	}
 }

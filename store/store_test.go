@@ -284,10 +284,27 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// One edited, the rest as exported: only the edited one becomes the reader's.
+	incidents[3].Summary = "A reader's correction."
 	res, err := st.ImportIncidents(ctx, incidents)
-	if err != nil || res.Added != 0 || res.Updated != len(before) {
+	if err != nil || res.Added != 0 || res.Updated != 1 || res.Unchanged != len(before)-1 {
 		t.Fatalf("round trip: %+v, %v", res, err)
 	}
+	var imported []string
+	rows, err := st.ro.Query(`SELECT id FROM incident WHERE origin = 'import'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		imported = append(imported, id)
+	}
+	rows.Close()
+	if !slices.Equal(imported, []string{incidents[3].ID}) {
+		t.Errorf("imported incidents %v, want only the edited %s", imported, incidents[3].ID)
+	}
+	before[3].Summary = incidents[3].Summary
 	after, err := st.Incidents(ctx)
 	if err != nil {
 		t.Fatal(err)

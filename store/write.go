@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -240,13 +241,48 @@ func boolInt(b bool) int {
 type ImportResult struct {
 	Added   int `json:"added"`
 	Updated int `json:"updated"`
+	// Unchanged incidents were identical to the stored ones and not written:
+	// importing an export as it is leaves the seed's incidents the seed's.
+	Unchanged int `json:"unchanged"`
 }
 
 // ImportIncidents validates incidents against the database and writes all of
 // them in one transaction, or none. New ids are added, existing ids replaced;
 // either way they are marked as imported so a newer seed never overwrites them.
+// An incident identical to the stored one is left as it is.
 // The read is done by the caller (data.ReadIncidentsCSV/GeoJSON) with Refs
 // from this store, then checked again here inside the transaction.
+// storedVersions reads the stored incidents that share an id with incidents.
+// The ids go through a temporary table: an import can hold more of them than
+// a statement takes parameters.
+func storedVersions(ctx context.Context, tx *sql.Tx, incidents []data.Incident) (map[string]data.Incident, error) {
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS import_id (id TEXT PRIMARY KEY) WITHOUT ROWID`); err != nil {
+		return nil, fmt.Errorf("stored versions: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM temp.import_id`); err != nil {
+		return nil, fmt.Errorf("stored versions: %w", err)
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO temp.import_id (id) VALUES (?)`)
+	if err != nil {
+		return nil, fmt.Errorf("stored versions: %w", err)
+	}
+	defer st.Close()
+	for _, in := range incidents {
+		if _, err := st.ExecContext(ctx, in.ID); err != nil {
+			return nil, fmt.Errorf("stored versions: %w", err)
+		}
+	}
+	old, _, err := readIncidents(ctx, tx, "id IN (SELECT id FROM temp.import_id)")
+	if err != nil {
+		return nil, fmt.Errorf("stored versions: %w", err)
+	}
+	out := make(map[string]data.Incident, len(old))
+	for _, in := range old {
+		out[in.ID] = in
+	}
+	return out, nil
+}
+
 func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) (ImportResult, error) {
 	var res ImportResult
 	tx, err := s.rw.BeginTx(ctx, nil)
@@ -274,12 +310,20 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 	if len(verr.Errors) > 0 {
 		return res, verr
 	}
+	stored, err := storedVersions(ctx, tx, incidents)
+	if err != nil {
+		return res, fmt.Errorf("import: %w", err)
+	}
 	w, err := newIncidentWriter(ctx, tx, cat)
 	if err != nil {
 		return res, fmt.Errorf("import: %w", err)
 	}
 	defer w.close()
 	for _, in := range incidents {
+		if old, ok := stored[in.ID]; ok && slices.Equal(old.Record(), in.Record()) {
+			res.Unchanged++
+			continue
+		}
 		created, err := w.put(ctx, in, "import")
 		if err != nil {
 			return ImportResult{}, fmt.Errorf("import: %w", err)
