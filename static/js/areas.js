@@ -3,7 +3,7 @@
 // says the marker stands for the whole area, not for that spot. The shapes
 // come from the places collection, one request per area, kept once fetched.
 
-import * as L from '/vendor/leaflet/leaflet-src.esm.js';
+import L from './leaflet.js';
 import { fetchFeature } from './api.js';
 
 /** Place kinds that are areas rather than points. */

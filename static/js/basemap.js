@@ -2,7 +2,7 @@
 // provinces, rivers and the border line. An online OpenStreetMap tile layer
 // is offered in the layer control, off by default.
 
-import * as L from '/vendor/leaflet/leaflet-src.esm.js';
+import L from './leaflet.js';
 import { el } from './dom.js';
 
 export const ATTRIBUTION = [

@@ -1,7 +1,7 @@
 // The map legend: categories (colour + letter), how certain a location or
 // date is (shape and opacity), the zones, the border and places.
 
-import * as L from '/vendor/leaflet/leaflet-src.esm.js';
+import L from './leaflet.js';
 import { el, svg } from './dom.js';
 import { CATEGORIES } from './categories.js';
 import { incidentSymbol } from './markers.js';

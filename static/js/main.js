@@ -1,4 +1,5 @@
 // Borderline front end: wires the modules together.
+//   leaflet.js    Leaflet (the minified build index.html loads) as a module
 //   api.js        HTTP contract (OGC API – Features)
 //   incidents.js  which incidents are in force on a day; counts per month
 //   basemap.js    offline base map (countries, provinces, rivers, border), OSM option
@@ -12,7 +13,7 @@
 //   state.js      view state in the URL
 //   dom.js, dates.js, categories.js: helpers and code lists
 
-import * as L from '/vendor/leaflet/leaflet-src.esm.js';
+import L from './leaflet.js';
 import { fetchItems } from './api.js';
 import { IncidentSource } from './incidents.js';
 import { createBaseMap, ATTRIBUTION } from './basemap.js';
@@ -389,6 +390,8 @@ async function start() {
     collapsed: !legendOpen,
     position: 'topleft',
   });
+  // Labels make way for the open legend and come back when it closes.
+  $('.legend-toggle').addEventListener('click', () => requestAnimationFrame(() => places.declutter()));
   L.control.layers(null, {
     'Places': places.group,
     'Incidents': incidents.group,

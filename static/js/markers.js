@@ -4,7 +4,7 @@
 // outline. Incidents at the same point are spread on a small ring (fixed in
 // screen pixels) with a spoke to the true location, so each stays clickable.
 
-import * as L from '/vendor/leaflet/leaflet-src.esm.js';
+import L from './leaflet.js';
 import { svg, el } from './dom.js';
 import { category, verification } from './categories.js';
 import { incidentDateText } from './dates.js';

@@ -1,7 +1,7 @@
 // Places: small labelled markers (English name on the map, Korean and Chinese
 // names in the popup) with the distance to the border and the side.
 
-import * as L from '/vendor/leaflet/leaflet-src.esm.js';
+import L from './leaflet.js';
 import { el } from './dom.js';
 import { COUNTRY_NAMES, PLACE_KINDS, LOCATION_PRECISION } from './categories.js';
 
@@ -101,8 +101,8 @@ export class PlaceLayer {
   get count() { return this.entries.length; }
 
   /**
-   * Puts each label right of its dot or, where that would cover another dot
-   * or a label of a higher-priority place, left of it; hides it when both
+   * Puts each label right of its dot or, where that would cover another dot,
+   * a label of a higher-priority place or a map control, left of it; hides it when both
    * sides are taken (or cut off by the map's edge), so no label can be read
    * as naming the wrong dot.
    */
@@ -115,7 +115,9 @@ export class PlaceLayer {
     });
     const frame = this.map.getContainer().getBoundingClientRect();
     const inside = (b) => b.l >= frame.left && b.r <= frame.right && b.t >= frame.top && b.b <= frame.bottom;
-    const kept = [];
+    // The legend and the map's buttons cover labels as surely as other labels do.
+    const kept = [...this.map.getContainer().querySelectorAll('.leaflet-control')]
+      .map((c) => pad(c.getBoundingClientRect(), 0, 0));
     const hits = (a, b) => a.l < b.r && a.r > b.l && a.t < b.b && a.b > b.t;
     this.entries.forEach((e, i) => {
       const tip = e.marker.getTooltip();

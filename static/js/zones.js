@@ -4,7 +4,7 @@
 // the land border, clipped to North Korea so that it lies on the side the
 // zone is on. Zones are shown only between valid_from and valid_to.
 
-import * as L from '/vendor/leaflet/leaflet-src.esm.js';
+import L from './leaflet.js';
 import { svg, el } from './dom.js';
 import { dayOf, shortDate } from './dates.js';
 
