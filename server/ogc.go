@@ -39,7 +39,7 @@ type link struct {
 // collectionInfo describes each collection for /collections.
 var collectionInfo = map[string][2]string{
 	"incidents": {"Incidents", "Dated incidents and measures along the North Korea–China border during the COVID-19 closure (2020–2021), each traced to its source reports, with date and location precision and how well it is verified."},
-	"places":    {"Places", "Towns, facilities and areas named in the reports, with Korean and Chinese names, alternate spellings, location precision and distance to the border."},
+	"places":    {"Places", "Towns, facilities and areas named in the reports, with Korean and Chinese names, alternate spellings, location precision and distance to the border. Towns and facilities are points; provinces, countries and the border are their shapes, with the point their incidents are drawn at (anchor) and the length of border along them. Filter with kind=city,province,…"},
 	"zones":     {"Border zones", "The shoot-on-sight zone on the North Korean side of the border, as reported: 1 km (RFA) and 1–2 km (Human Rights Watch), in force from 2020-08-26."},
 }
 
