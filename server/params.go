@@ -3,6 +3,7 @@ package server
 import (
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,10 +68,10 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 		q.Offset = n
 	}
 	var err error
-	if q.Categories, err = codesParam(v, "category", collection, "incidents", data.Categories, "a category"); err != nil {
+	if q.Categories, err = codesParam(v, "category", collection, []string{"incidents"}, data.Categories, "a category"); err != nil {
 		return q, "", err
 	}
-	if q.Kinds, err = codesParam(v, "kind", collection, "places", data.PlaceKinds, "a kind of place"); err != nil {
+	if q.Kinds, err = codesParam(v, "kind", collection, []string{"places", "areas"}, data.PlaceKinds, "a kind of place"); err != nil {
 		return q, "", err
 	}
 	if s := v.Get("q"); s != "" {
@@ -103,15 +104,15 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 	return q, format, nil
 }
 
-// codesParam reads a comma-separated list of codes that only the collection
-// `only` has (categories of incidents, kinds of places).
-func codesParam(v url.Values, name, collection, only string, codes []data.Code, what string) ([]string, error) {
+// codesParam reads a comma-separated list of codes that only the collections
+// `only` have (categories of incidents, kinds of places).
+func codesParam(v url.Values, name, collection string, only []string, codes []data.Code, what string) ([]string, error) {
 	s := v.Get(name)
 	if s == "" {
 		return nil, nil
 	}
-	if collection != only {
-		return nil, badParam(name, "only the %s collection has this filter", only)
+	if !slices.Contains(only, collection) {
+		return nil, badParam(name, "only %s can be filtered by %s", strings.Join(only, " and "), name)
 	}
 	var out []string
 	for _, c := range strings.Split(s, ",") {

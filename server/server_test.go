@@ -274,10 +274,16 @@ func TestFiltersNarrow(t *testing.T) {
 	}
 }
 
-// Areas are served as their shapes, so they are found by their extent and
-// the kind filter lets the map skip them.
+// Places are points, one geometry type for GIS clients; the areas among them
+// are polygons in their own collection, found by their extent.
 func TestPlacesAreasAndKinds(t *testing.T) {
 	all := getFC(t, "/collections/places/items?limit=1000")
+	for _, f := range all.Features {
+		var g struct{ Type string }
+		if string(f.Geometry) != "null" && (json.Unmarshal(f.Geometry, &g) != nil || g.Type != "Point") {
+			t.Errorf("places/%v has a %s geometry", f.ID, f.Geometry)
+		}
+	}
 	points := getFC(t, "/collections/places/items?limit=1000&kind=city,county")
 	if points.NumberMatched == 0 || points.NumberMatched >= all.NumberMatched {
 		t.Errorf("kind=city,county matched %d of %d", points.NumberMatched, all.NumberMatched)
@@ -289,7 +295,10 @@ func TestPlacesAreasAndKinds(t *testing.T) {
 	}
 	// A box in the east of Ryanggang, 60 km from its anchor point (127.99, 40.87)
 	// and clear of every town in places.csv.
-	box := getFC(t, "/collections/places/items?kind=province&bbox=128.55,41.1,128.65,41.2")
+	if pts := getFC(t, "/collections/places/items?kind=province&bbox=128.55,41.1,128.65,41.2"); pts.NumberMatched != 0 {
+		t.Errorf("a box away from Ryanggang's point found %d province points", pts.NumberMatched)
+	}
+	box := getFC(t, "/collections/areas/items?kind=province&bbox=128.55,41.1,128.65,41.2")
 	if box.NumberMatched != 1 || box.Features[0].ID != "ryanggang" {
 		t.Fatalf("bbox inside Ryanggang found %d provinces: %+v", box.NumberMatched, box.Features)
 	}

@@ -161,8 +161,8 @@ type placeProps struct {
 	BorderSide        *string  `json:"border_side"`
 	// BorderLengthKM is set on areas only: how much of the land border runs along them.
 	BorderLengthKM *float64 `json:"border_length_km,omitempty"`
-	// Anchor is where incidents tied to an area are drawn (a representative
-	// point or its capital); the area itself is the feature's geometry.
+	// Anchor (areas collection only) is where incidents tied to the area are
+	// drawn, a representative point or its capital: the place's point.
 	Anchor      *orb.Point `json:"anchor,omitempty"`
 	CoordSource string     `json:"coord_source"`
 	Notes       string     `json:"notes"`

@@ -35,7 +35,7 @@ type Page struct {
 }
 
 // Collections the store serves, in the order they are listed.
-var Collections = []string{"incidents", "places", "zones", "border", "provinces", "rivers", "countries"}
+var Collections = []string{"incidents", "places", "areas", "zones", "border", "provinces", "rivers", "countries"}
 
 // HasCollection reports whether id names a collection.
 func HasCollection(id string) bool {

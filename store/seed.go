@@ -33,8 +33,9 @@ type SeedResult struct {
 // features, the search text, the index. Bump it when that changes, so that a
 // database seeded by an older binary is re-derived even though the seed files
 // are the same. 2: areas among the places served as their shapes; 3: sources
-// say whether their date is inferred; 4: headlines left out of the search text.
-const featureFormat = 4
+// say whether their date is inferred; 4: headlines left out of the search text;
+// 5: the areas' shapes moved from places to their own collection.
+const featureFormat = 5
 
 // seedKey is what meta.seed_hash holds: the seed files and the rendering.
 func seedKey(hash string) string { return fmt.Sprintf("%s/features-v%d", hash, featureFormat) }
@@ -397,32 +398,42 @@ func rebuildSmallFeatures(ctx context.Context, tx *sql.Tx, seed *data.Seed, d *d
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("seed: read places: %w", err)
 	}
+	areaOrd := 0
 	for i, id := range ids {
 		p := cat.places[id]
 		props := placeProps{NameEN: p.NameEN, NameKO: p.NameKO, NameZH: p.NameZH, AltNames: nonNil(p.AltNames), Kind: p.Kind,
 			Country: p.Country, Admin1: p.Admin1, LocationPrecision: p.LocationPrecision, GeometryRef: p.GeometryRef,
 			BorderDistanceKM: extras[id].dist, BorderSide: extras[id].side, CoordSource: p.CoordSource, Notes: p.Notes}
+		if km, ok := d.borderKM[id]; ok {
+			props.BorderLengthKM = &km
+		}
+		// places holds one geometry type, points (or none), as GIS clients
+		// such as QGIS show only the first type a collection serves; the
+		// shapes of the areas among them go to areas, under the same ids.
 		var g orb.Geometry
 		if p.HasPoint() {
 			g = orb.Point{*p.Lon, *p.Lat}
 		}
-		if p.GeometryRef != "" {
-			// An area is served as its shape, so a bbox query finds a province
-			// by its extent and QGIS draws it; the point incidents are pinned
-			// to stays with it as the anchor.
-			if pt, ok := g.(orb.Point); ok {
-				props.Anchor = &pt
-			}
-			if g, err = seed.Shape(p.GeometryRef); err != nil {
-				return fmt.Errorf("seed: place %s: %w", id, err)
-			}
-			if km, ok := d.borderKM[id]; ok {
-				props.BorderLengthKM = &km
-			}
-		}
 		if err := put("places", id, i, g, nil, nil, newFeature(id, g, props)); err != nil {
 			return err
 		}
+		if p.GeometryRef == "" {
+			continue
+		}
+		shape, err := seed.Shape(p.GeometryRef)
+		if err != nil {
+			return fmt.Errorf("seed: place %s: %w", id, err)
+		}
+		if _, ok := shape.(orb.MultiPolygon); !ok {
+			continue // the border line: the border collection has it
+		}
+		if pt, ok := g.(orb.Point); ok {
+			props.Anchor = &pt
+		}
+		if err := put("areas", id, areaOrd, shape, nil, nil, newFeature(id, shape, props)); err != nil {
+			return err
+		}
+		areaOrd++
 	}
 
 	for i, z := range seed.Zones {

@@ -132,8 +132,11 @@ func TestOlderFeatureFormatIsRerendered(t *testing.T) {
 	if have, err := st.HasSeed(ctx, testSeed.Hash); err != nil || !have {
 		t.Errorf("HasSeed = %v, %v after seeding", have, err)
 	}
-	if raw, err := st.Item(ctx, "places", "ryanggang"); err != nil || !bytes.Contains(raw, []byte("MultiPolygon")) {
-		t.Errorf("ryanggang was not re-rendered: %.80s, %v", raw, err)
+	if raw, err := st.Item(ctx, "places", "ryanggang"); err != nil || !bytes.Contains(raw, []byte(`"name_en":"Ryanggang"`)) {
+		t.Errorf("places/ryanggang was not re-rendered: %.80s, %v", raw, err)
+	}
+	if raw, err := st.Item(ctx, "areas", "ryanggang"); err != nil || !bytes.Contains(raw, []byte("MultiPolygon")) {
+		t.Errorf("areas/ryanggang was not rendered: %.80s, %v", raw, err)
 	}
 }
 
@@ -181,28 +184,47 @@ func TestSeedZonesAndDistances(t *testing.T) {
 
 // Areas are 0 km from a border that runs along them, and carry the length
 // along them: data/README.md's reference figures by province, within 1 %.
+// places serves points only (one geometry type, for GIS clients); the shapes
+// of the provinces and countries are in areas under the same ids.
 func TestAreaPlacesCarryTheirBorderLength(t *testing.T) {
 	st := openCopy(t)
-	for _, tc := range []struct {
-		place, geomType string
-		km              float64
-		side            any
-	}{
-		{"north-hamgyong", "MultiPolygon", 407.7, "KP"}, {"ryanggang", "MultiPolygon", 431.3, "KP"},
-		{"chagang", "MultiPolygon", 310.1, "KP"}, {"north-pyongan", "MultiPolygon", 176.4, "KP"},
-		{"china", "MultiPolygon", 1369.9, "CN"}, {"kp-cn-border", "LineString", 1369.9, nil},
-		{"south-korea", "MultiPolygon", 0, nil},
-	} {
-		raw, err := st.Item(context.Background(), "places", tc.place)
+	feature := func(collection, id string) *geojson.Feature {
+		t.Helper()
+		raw, err := st.Item(context.Background(), collection, id)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
 		if err != nil {
-			t.Fatalf("%s: %v", tc.place, err)
+			t.Fatalf("%s/%s: %v", collection, id, err)
 		}
 		f, err := geojson.UnmarshalFeature(raw)
 		if err != nil {
-			t.Fatalf("%s: %v", tc.place, err)
+			t.Fatalf("%s/%s: %v", collection, id, err)
 		}
-		if got := f.Geometry.GeoJSONType(); got != tc.geomType {
-			t.Errorf("%s: geometry %s, want %s", tc.place, got, tc.geomType)
+		return f
+	}
+	for _, tc := range []struct {
+		place     string
+		pointType string // the place's geometry in places: Point, or "" for none
+		area      bool   // a MultiPolygon in areas
+		km        float64
+		side      any
+	}{
+		{"north-hamgyong", "Point", true, 407.7, "KP"}, {"ryanggang", "Point", true, 431.3, "KP"},
+		{"chagang", "Point", true, 310.1, "KP"}, {"north-pyongan", "Point", true, 176.4, "KP"},
+		{"china", "", true, 1369.9, "CN"}, {"kp-cn-border", "", false, 1369.9, nil},
+		{"south-korea", "Point", true, 0, nil},
+	} {
+		f := feature("places", tc.place)
+		if f == nil {
+			t.Fatalf("%s is not in places", tc.place)
+		}
+		got := ""
+		if f.Geometry != nil {
+			got = f.Geometry.GeoJSONType()
+		}
+		if got != tc.pointType {
+			t.Errorf("places/%s: geometry %q, want %q", tc.place, got, tc.pointType)
 		}
 		km, _ := f.Properties["border_length_km"].(float64)
 		if math.Abs(km-tc.km) > 0.01*tc.km {
@@ -214,6 +236,20 @@ func TestAreaPlacesCarryTheirBorderLength(t *testing.T) {
 		}
 		if side := f.Properties["border_side"]; side != tc.side {
 			t.Errorf("%s: border_side %v, want %v", tc.place, side, tc.side)
+		}
+		a := feature("areas", tc.place)
+		if (a != nil) != tc.area {
+			t.Errorf("areas/%s: present %v, want %v", tc.place, a != nil, tc.area)
+			continue
+		}
+		if a == nil {
+			continue
+		}
+		if a.Geometry.GeoJSONType() != "MultiPolygon" || a.Properties["name_ko"] != f.Properties["name_ko"] {
+			t.Errorf("areas/%s: a %s named %v", tc.place, a.Geometry.GeoJSONType(), a.Properties["name_ko"])
+		}
+		if anchor, _ := a.Properties["anchor"].([]any); (f.Geometry != nil) != (len(anchor) == 2) {
+			t.Errorf("areas/%s: anchor %v for a place with geometry %v", tc.place, a.Properties["anchor"], f.Geometry)
 		}
 	}
 }

@@ -1,7 +1,8 @@
 // Outlines the areas a selected incident is tied to. An incident "somewhere in
 // Ryanggang" is drawn as a marker at a point inside the province; the outline
 // says the marker stands for the whole area, not for that spot. The shapes
-// come from the places collection, one request per area, kept once fetched.
+// come from the areas collection, one request per area, kept once fetched;
+// the border, already drawn by the base map, is highlighted from its layer.
 
 import L from './leaflet.js';
 import { fetchFeature } from './api.js';
@@ -10,8 +11,9 @@ import { fetchFeature } from './api.js';
 const AREA_KINDS = new Set(['province', 'country', 'border']);
 
 export class AreaHighlight {
-  constructor(map) {
+  constructor(map, { border = [] } = {}) {
     this.map = map;
+    this.border = border; // the land border's features
     const pane = map.createPane('areas');
     pane.style.zIndex = '425'; // above the border line, below markers
     pane.style.pointerEvents = 'none';
@@ -34,16 +36,16 @@ export class AreaHighlight {
       : [];
     this.layer.clearLayers();
     if (!areas.length) return 0;
-    const features = await Promise.all(areas.map((p) => this.feature(p.id)));
+    const features = await Promise.all(areas.map((p) => (p.kind === 'border' ? this.border : this.feature(p.id))));
     if (mine !== this.seq) return 0; // another selection came first
-    for (const f of features) if (f && f.geometry) this.layer.addData(f);
+    for (const f of features.flat()) if (f && f.geometry) this.layer.addData(f);
     return this.layer.getLayers().length;
   }
 
   feature(id) {
     if (!this.cache.has(id)) {
       // A failed request is forgotten, so the next selection tries again.
-      this.cache.set(id, fetchFeature('places', id).catch(() => { this.cache.delete(id); return null; }));
+      this.cache.set(id, fetchFeature('areas', id).catch(() => { this.cache.delete(id); return null; }));
     }
     return this.cache.get(id);
   }

@@ -173,7 +173,7 @@ async function start() {
   const base = createBaseMap(map, data);
   const zones = new ZoneLayer(map, { zones: data.zones, countries: data.countries, landBorder: base.landBorder });
   const places = new PlaceLayer(map, data.places).addTo(map);
-  const areas = new AreaHighlight(map);
+  const areas = new AreaHighlight(map, { border: base.landBorder });
 
   if (!initial.center) {
     // The border and the towns within 200 km of it (Pyongyang is 160 km away).
