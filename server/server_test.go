@@ -312,6 +312,28 @@ func TestPlacesAreasAndKinds(t *testing.T) {
 	}
 }
 
+// Each collection serves one geometry type: GIS clients (QGIS through GDAL)
+// fix a layer's type from its first features and may drop the others.
+func TestOneGeometryTypePerCollection(t *testing.T) {
+	for _, c := range store.Collections {
+		fc := getFC(t, "/collections/"+c+"/items?limit=10000")
+		types := map[string]int{}
+		for _, f := range fc.Features {
+			var g struct{ Type string }
+			if string(f.Geometry) == "null" {
+				continue
+			}
+			if err := json.Unmarshal(f.Geometry, &g); err != nil {
+				t.Fatalf("%s/%v: %v", c, f.ID, err)
+			}
+			types[g.Type]++
+		}
+		if len(types) != 1 {
+			t.Errorf("%s serves geometry types %v", c, types)
+		}
+	}
+}
+
 func TestCSVIsTheImportFormat(t *testing.T) {
 	resp, body := get(t, "/collections/incidents/items?f=csv&limit=10000&category=arrests")
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {

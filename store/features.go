@@ -122,11 +122,28 @@ func incidentFeatureJSON(in data.Incident, g orb.Geometry, places map[string]dat
 	for _, id := range in.SourceIDs {
 		props.Sources = append(props.Sources, sources[id])
 	}
-	b, err := json.Marshal(newFeature(in.ID, g, props))
+	b, err := json.Marshal(newFeature(in.ID, asMulti(g), props))
 	if err != nil {
 		return nil, fmt.Errorf("encode incident %s: %w", in.ID, err)
 	}
 	return b, nil
+}
+
+// asMulti gives a single geometry as its one-part multi form. A collection
+// should serve one geometry type: GIS clients fix a layer's type from its
+// first features (QGIS reads the first 10, through GDAL, which reports no
+// type for a Point and MultiPoint mix), and may then leave out the features
+// of the other type. Incidents at several towns are MultiPoints, so all are.
+func asMulti(g orb.Geometry) orb.Geometry {
+	switch g := g.(type) {
+	case orb.Point:
+		return orb.MultiPoint{g}
+	case orb.LineString:
+		return orb.MultiLineString{g}
+	case orb.Polygon:
+		return orb.MultiPolygon{g}
+	}
+	return g
 }
 
 func offMap(g orb.Geometry) bool {

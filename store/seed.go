@@ -34,8 +34,9 @@ type SeedResult struct {
 // database seeded by an older binary is re-derived even though the seed files
 // are the same. 2: areas among the places served as their shapes; 3: sources
 // say whether their date is inferred; 4: headlines left out of the search text;
-// 5: the areas' shapes moved from places to their own collection.
-const featureFormat = 5
+// 5: the areas' shapes moved from places to their own collection; 6: one
+// geometry type per collection (incidents as MultiPoints).
+const featureFormat = 6
 
 // seedKey is what meta.seed_hash holds: the seed files and the rendering.
 func seedKey(hash string) string { return fmt.Sprintf("%s/features-v%d", hash, featureFormat) }
@@ -459,12 +460,24 @@ func rebuildSmallFeatures(ctx context.Context, tx *sql.Tx, seed *data.Seed, d *d
 		if err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
+		// One geometry type per collection (see asMulti): the rivers mix
+		// LineStrings and MultiLineStrings.
+		types := map[string]bool{}
+		for _, ft := range fc.Features {
+			if ft.Geometry != nil {
+				types[ft.Geometry.GeoJSONType()] = true
+			}
+		}
+		mixed := len(types) > 1
 		for i, ft := range fc.Features {
 			id := fmt.Sprintf("%s-%d", l.ID, i+1)
 			if ft.ID != nil {
 				id = fmt.Sprint(ft.ID)
 			}
 			ft.ID = id
+			if mixed {
+				ft.Geometry = asMulti(ft.Geometry)
+			}
 			if err := put(l.ID, id, i, ft.Geometry, nil, nil, ft); err != nil {
 				return err
 			}
