@@ -246,12 +246,6 @@ type ImportResult struct {
 	Unchanged int `json:"unchanged"`
 }
 
-// ImportIncidents validates incidents against the database and writes all of
-// them in one transaction, or none. New ids are added, existing ids replaced;
-// either way they are marked as imported so a newer seed never overwrites them.
-// An incident identical to the stored one is left as it is.
-// The read is done by the caller (data.ReadIncidentsCSV/GeoJSON) with Refs
-// from this store, then checked again here inside the transaction.
 // storedVersions reads the stored incidents that share an id with incidents.
 // The ids go through a temporary table: an import can hold more of them than
 // a statement takes parameters.
@@ -283,6 +277,12 @@ func storedVersions(ctx context.Context, tx *sql.Tx, incidents []data.Incident) 
 	return out, nil
 }
 
+// ImportIncidents validates incidents against the database and writes all of
+// them in one transaction, or none. New ids are added, existing ids replaced;
+// either way they are marked as imported so a newer seed never overwrites them.
+// An incident identical to the stored one is left as it is.
+// The read is done by the caller (data.ReadIncidentsCSV/GeoJSON) with Refs
+// from this store, then checked again here inside the transaction.
 func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) (ImportResult, error) {
 	var res ImportResult
 	tx, err := s.rw.BeginTx(ctx, nil)
