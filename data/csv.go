@@ -173,8 +173,8 @@ func (c fieldChecker) id(field, v string) string {
 }
 
 func (c fieldChecker) code(field, v string, codes []Code) string {
-	if !validCode(codes, v) {
-		c.fail(field, "%q is not one of %s", v, strings.Join(codeValues(codes), ", "))
+	if !ValidCode(codes, v) {
+		c.fail(field, "%q is not one of %s", v, strings.Join(CodeValues(codes), ", "))
 	}
 	return v
 }

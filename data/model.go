@@ -145,7 +145,8 @@ func Label(codes []Code, value string) string {
 	return value
 }
 
-func validCode(codes []Code, value string) bool {
+// ValidCode reports whether value is one of codes.
+func ValidCode(codes []Code, value string) bool {
 	for _, c := range codes {
 		if c.Value == value {
 			return true
@@ -154,7 +155,8 @@ func validCode(codes []Code, value string) bool {
 	return false
 }
 
-func codeValues(codes []Code) []string {
+// CodeValues lists the values of codes, in order.
+func CodeValues(codes []Code) []string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
 		out[i] = c.Value

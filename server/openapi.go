@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -49,7 +50,7 @@ func (s *Server) openAPI(c echo.Context) error {
 					param("limit", "query", "Features per page (default 100, capped at 10000)", map[string]any{"type": "integer", "minimum": 1, "default": defaultLimit}, false),
 					param("offset", "query", "Features to skip", map[string]any{"type": "integer", "minimum": 0, "default": 0}, false),
 					param("category", "query", "Incidents only: categories, comma-separated", str, false),
-					param("kind", "query", "Places and areas only: kinds, comma-separated ("+codeList(data.PlaceKinds)+")", str, false),
+					param("kind", "query", "Places and areas only: kinds, comma-separated ("+strings.Join(data.CodeValues(data.PlaceKinds), ", ")+")", str, false),
 					param("q", "query", "Incidents only: words that must all appear, as word starts, in the title, summary, place names or source outlets and reporters (not headlines)", str, false),
 					param("f", "query", "json (GeoJSON) or csv (incidents, the import format)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}, false),
 				},

@@ -117,29 +117,12 @@ func codesParam(v url.Values, name, collection string, only []string, codes []da
 	var out []string
 	for _, c := range strings.Split(s, ",") {
 		c = strings.TrimSpace(c)
-		if !isCode(codes, c) {
-			return nil, badParam(name, "%q is not %s; use one or more of %s, separated by commas", c, what, codeList(codes))
+		if !data.ValidCode(codes, c) {
+			return nil, badParam(name, "%q is not %s; use one or more of %s, separated by commas", c, what, strings.Join(data.CodeValues(codes), ", "))
 		}
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-func isCode(codes []data.Code, v string) bool {
-	for _, c := range codes {
-		if c.Value == v {
-			return true
-		}
-	}
-	return false
-}
-
-func codeList(codes []data.Code) string {
-	var s []string
-	for _, c := range codes {
-		s = append(s, c.Value)
-	}
-	return strings.Join(s, ", ")
 }
 
 // parseBBox reads minLon,minLat,maxLon,maxLat (or the six-number 3-D form,
