@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -143,14 +142,12 @@ func (w *incidentWriter) put(ctx context.Context, in data.Incident, origin strin
 // sources (points, index boxes, search text, feature) after they changed,
 // keeping its content, origin and time of writing.
 func (w *incidentWriter) reindex(ctx context.Context, in data.Incident, origin string) error {
-	if _, _, ok, err := w.existing(ctx, in.ID); err != nil || !ok {
-		return cmp.Or(err, fmt.Errorf("reindex incident %s: not stored", in.ID))
-	}
 	_, err := w.write(ctx, in, origin, nil)
 	return err
 }
 
-// write is put with the time of writing given; nil keeps the stored one.
+// write is put with the time of writing given; nil keeps the stored one and
+// so applies to stored incidents only.
 func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin string, updatedAt any) (created bool, err error) {
 	g := incidentGeometry(in, w.cat.places)
 	feat, err := incidentFeatureJSON(in, g, w.cat.places, w.cat.sources)
@@ -177,6 +174,9 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin str
 			}
 		}
 	} else {
+		if updatedAt == nil {
+			return false, fmt.Errorf("reindex incident %s: not stored", in.ID)
+		}
 		res, err := w.stmts[qInsertIncident].ExecContext(ctx, append([]any{in.ID}, fields...)...)
 		if err != nil {
 			return false, fmt.Errorf("insert incident %s: %w", in.ID, err)
