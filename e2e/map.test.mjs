@@ -562,6 +562,15 @@ test('keyboard: the slider, the zones and the list work without a mouse', async 
     await page.keyboard.press('Enter');
     await page.locator('#card').waitFor({ state: 'visible', timeout: 5000 });
     assert.equal(await page.locator('#card .card-title').innerText(), incidents.features.find((f) => f.id === id).properties.title);
+
+    // A marker opens its card with Enter too (the README says so).
+    await page.locator('#card .back-btn').click();
+    const marker = page.locator('.incident-marker[data-incident-id]').first();
+    const markerId = await marker.getAttribute('data-incident-id');
+    await marker.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((t) => document.querySelector('#card .card-title')?.textContent === t,
+      incidents.features.find((f) => f.id === markerId).properties.title, { timeout: 5000 });
     assert.deepEqual(errors, [], 'console errors');
   } finally {
     await context.close();
