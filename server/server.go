@@ -26,29 +26,36 @@ type Assets struct {
 	Vendor fs.FS // node_modules/leaflet/dist
 }
 
-// ContentSecurityPolicy forbids inline script and style and every origin but
-// our own, except OpenStreetMap's tiles, which a reader may switch on.
-const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
-	"img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; font-src 'self'; " +
-	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
-
 // Server holds what the handlers share.
 type Server struct {
-	store  *store.Store
-	log    *slog.Logger
-	echo   *echo.Echo
-	assets *assetSet
+	store    *store.Store
+	log      *slog.Logger
+	echo     *echo.Echo
+	assets   *assetSet
+	embedCSP string
+}
+
+// Option changes how the server answers.
+type Option func(*Server)
+
+// WithFrameAncestors limits which sites may frame /embed (from
+// ParseFrameAncestors); by default any site may.
+func WithFrameAncestors(origins []string) Option {
+	return func(s *Server) { s.embedCSP = embedPolicy(origins) }
 }
 
 // New builds the HTTP handler.
-func New(st *store.Store, assets Assets, log *slog.Logger) (*Server, error) {
+func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Server, error) {
 	as, err := loadAssets(assets)
 	if err != nil {
 		return nil, err
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{store: st, log: log, echo: e, assets: as}
+	s := &Server{store: st, log: log, echo: e, assets: as, embedCSP: embedPolicy(nil)}
+	for _, o := range opts {
+		o(s)
+	}
 	e.HTTPErrorHandler = errorHandler(log)
 
 	e.Use(middleware.Recover())
@@ -65,6 +72,10 @@ func New(st *store.Store, assets Assets, log *slog.Logger) (*Server, error) {
 		e.HEAD(path, h)
 	}
 	get("/", s.landing)
+	get("/embed", s.embed)
+	get("/embed/", s.embed)
+	get("/embed.js", s.embedHost)
+	get("/oembed", s.oembed)
 	get("/healthz", s.healthz)
 	get("/conformance", s.conformance)
 	get("/api", s.openAPI)
