@@ -1,6 +1,7 @@
-// Package server answers HTTP: the map pages, the static front end, and the
-// OGC API – Features endpoints over the store. Handlers only read; writes
-// happen through the borderline import command.
+// Package server answers HTTP: the map pages, the static front end, the
+// OGC API – Features endpoints over the store, and the stories the classroom
+// presentation steps through. Handlers only read; writes happen through the
+// borderline import command.
 package server
 
 import (
@@ -83,6 +84,8 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	get("/collections/:id", s.collection)
 	get("/collections/:id/items", s.items)
 	get("/collections/:id/items/:fid", s.item)
+	get("/stories", s.stories)
+	get("/stories/:id", s.story)
 	get("/static/*", s.assets.handler("static"))
 	get("/vendor/leaflet/*", s.assets.handler("vendor"))
 	get("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
@@ -139,7 +142,8 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
 		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
 		// The data is public: let other sites' scripts and QGIS-like tools read it.
-		if strings.HasPrefix(c.Request().URL.Path, "/collections") || c.Request().URL.Path == "/conformance" || c.Request().URL.Path == "/api" {
+		if p := c.Request().URL.Path; strings.HasPrefix(p, "/collections") || p == "/conformance" || p == "/api" ||
+			p == "/stories" || strings.HasPrefix(p, "/stories/") {
 			h.Set("Access-Control-Allow-Origin", "*")
 		}
 		return next(c)
