@@ -29,6 +29,7 @@ func TestFramingPolicy(t *testing.T) {
 		{"/embed", "frame-ancestors *"},
 		{"/embed?date=2020-08-27", "frame-ancestors *"},
 		{"/collections", "frame-ancestors 'self'"},
+		{"/present?story=closure&step=2", "frame-ancestors 'self'"},
 		{"/static/css/app.css", "frame-ancestors 'self'"},
 	} {
 		resp, _ := get(t, tc.path)
@@ -116,6 +117,16 @@ func TestPagesLinkTheirOEmbed(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Errorf("GET %s: its oEmbed answers %d", path, resp.StatusCode)
 		}
+	}
+}
+
+func TestPresentationPage(t *testing.T) {
+	resp, body := get(t, "/present?story=closure&step=3", "Accept", "text/html")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `data-page="present"`) {
+		t.Fatalf("/present: %d %.100s", resp.StatusCode, body)
+	}
+	if strings.Contains(string(body), headMarker) || discoveryRE.Match(body) {
+		t.Error("/present carries the head marker or an oEmbed link; it is not embeddable")
 	}
 }
 

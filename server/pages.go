@@ -34,10 +34,11 @@ func (s *Server) page(c echo.Context, file, csp string) error {
 	if !ok {
 		return notFound("there is no page %s", c.Request().URL.Path)
 	}
-	body := a.body
+	head := ""
 	if embeddable[c.Request().URL.Path] {
-		body = bytes.Replace(body, []byte(headMarker), []byte(oembedDiscovery(c)), 1)
+		head = oembedDiscovery(c)
 	}
+	body := bytes.Replace(a.body, []byte(headMarker), []byte(head), 1)
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	h := c.Response().Header()

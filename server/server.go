@@ -76,6 +76,8 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	get("/embed", s.embed)
 	get("/embed/", s.embed)
 	get("/embed.js", s.embedHost)
+	get("/present", s.present)
+	get("/present/", s.present)
 	get("/oembed", s.oembed)
 	get("/healthz", s.healthz)
 	get("/conformance", s.conformance)

@@ -115,3 +115,35 @@ export function incidentDateText(props) {
     }
   }
 }
+
+/**
+ * An incident's date as a person would say it, with its precision:
+ * "26 August 2020", "26–27 August 2020", "the week of 29 June 2020",
+ * "some time in May 2020", "between June and September 2020",
+ * "summer 2020", "some time in 2020". Whether it is inferred is said apart.
+ */
+export function incidentDateWords(props) {
+  const start = dayOf(props.date_start);
+  if (Number.isNaN(start)) return '';
+  const end = props.date_end ? dayOf(props.date_end) : NaN;
+  const ps = parts(start);
+  const pe = Number.isNaN(end) ? null : parts(end);
+  const month = (p) => `${MONTHS[p.m]} ${p.y}`;
+  switch (props.date_precision || 'day') {
+    case 'year':
+      return pe && pe.y !== ps.y ? `some time between ${ps.y} and ${pe.y}` : `some time in ${ps.y}`;
+    case 'season':
+      return `${SEASONS[ps.m]} ${ps.m === 11 ? `${ps.y}–${String(ps.y + 1).slice(2)}` : ps.y}`;
+    case 'month':
+      if (!pe || (pe.y === ps.y && pe.m === ps.m)) return `some time in ${month(ps)}`;
+      if (pe.y === ps.y) return `between ${MONTHS[ps.m]} and ${month(pe)}`;
+      return `between ${month(ps)} and ${month(pe)}`;
+    case 'week':
+      return `the week of ${ps.d} ${month(ps)}`;
+    default:
+      if (!pe || end === start) return `${ps.d} ${month(ps)}`;
+      if (pe.y === ps.y && pe.m === ps.m) return `${ps.d}–${pe.d} ${month(ps)}`;
+      if (pe.y === ps.y) return `${ps.d} ${MONTHS[ps.m]} to ${pe.d} ${month(pe)}`;
+      return `${ps.d} ${month(ps)} to ${pe.d} ${month(pe)}`;
+  }
+}

@@ -34,7 +34,8 @@ export class MapView {
   /**
    * `element`: the map's container. Options: `center`/`zoom` (a saved view),
    * `phone` (small screen), `legendOpen`, `attribution` (false when the page
-   * credits the sources itself), `layersControl`, `scale`, `onSelect(id, {source})`.
+   * credits the sources itself), `layersControl`, `scale`, `keyboard` (arrow keys
+   * pan the map), `onSelect(id, {source})`.
    */
   constructor(element, options = {}) {
     this.options = options;
@@ -48,6 +49,8 @@ export class MapView {
       maxBoundsViscosity: 0.8,
       attributionControl: false,
       zoomControl: false,
+      // The presentation takes the arrow keys for its steps.
+      keyboard: options.keyboard !== false,
     });
     this.map = map;
     L.control.zoom({ position: 'topright' }).addTo(map);

@@ -1,0 +1,271 @@
+// The presentation (/present?story=ID&step=N[&autoplay=SECONDS]): a story
+// told one step at a time on a projector. Each step flies the map to its
+// incident's place, shows the map on the day it came into force, and puts
+// its card in large type beside it: title, introduction, the date in words,
+// the place, how sure it is and the sources. Keys: → Space Page Down next,
+// ← Page Up back, Home/End, F full screen, Escape to the full map at this
+// step. Swipes on the card step too.
+
+import L from './leaflet.js';
+import { MapView, loadMapData } from './mapview.js';
+import { fetchStory } from './stories.js';
+import { TimeAxis } from './timeaxis.js';
+import { pageURL } from './site.js';
+import { buildSearch } from './state.js';
+import { el, clear, debounce } from './dom.js';
+import { category, verification } from './categories.js';
+import { isoOf, longDate, shortDate, monthStart, monthEnd, incidentDateWords } from './dates.js';
+
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const DEFAULT_STORY = 'closure';
+const POINT_ZOOM = 8;
+const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+const $ = (sel) => document.querySelector(sel);
+
+/** The presentation's URL: story, step (1-based), autoplay seconds, or an incident to start at. */
+export function readPresentState(search = window.location.search) {
+  const q = new URLSearchParams(search);
+  const story = q.get('story');
+  const step = Number.parseInt(q.get('step'), 10);
+  const autoplay = Number.parseFloat(q.get('autoplay'));
+  const incident = q.get('incident');
+  return {
+    story: story && ID_RE.test(story) ? story : DEFAULT_STORY,
+    step: Number.isFinite(step) && step >= 1 ? step : null,
+    autoplay: Number.isFinite(autoplay) && autoplay >= 2 && autoplay <= 3600 ? autoplay : null,
+    incident: incident && ID_RE.test(incident) ? incident : null,
+  };
+}
+
+function setStatus(text, { error = false } = {}) {
+  const node = $('#map-status');
+  node.textContent = text;
+  node.hidden = !text;
+  node.classList.toggle('is-error', error);
+}
+
+/**
+ * The places in words, grouped by kind: "North Korea–China border; North
+ * Hamgyong, Ryanggang and Chagang provinces; Hyesan".
+ */
+export function placesText(props) {
+  const places = Array.isArray(props.places) ? props.places : [];
+  if (!places.length) return 'No named place';
+  const groups = new Map();
+  for (const p of places) {
+    if (!groups.has(p.kind)) groups.set(p.kind, []);
+    groups.get(p.kind).push(p.name || p.id);
+  }
+  const list = (names) => (names.length < 2 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
+  return [...groups].map(([kind, names]) => {
+    if (kind === 'province') return `${list(names)} province${names.length > 1 ? 's' : ''}`;
+    if (kind === 'county') return `${list(names)} count${names.length > 1 ? 'ies' : 'y'}`;
+    return list(names);
+  }).join('; ');
+}
+
+/** A source as a projector has room for: the outlet and the date. */
+function sourceShort(s) {
+  const when = s.published ? `${s.published_inferred ? 'about ' : ''}${shortDate(s.published)}` : '';
+  return [s.outlet, when].filter(Boolean).join(', ');
+}
+
+/** A source in full, for the printed handout. */
+function sourceLong(s) {
+  const who = s.original_reporter ? `${s.outlet}, reporting ${s.original_reporter}` : s.outlet;
+  const when = s.published ? `${s.published_inferred ? 'published about ' : 'published '}${shortDate(s.published)}` : '';
+  return [who, s.headline ? `“${s.headline}”` : '', when, s.url || ''].filter(Boolean).join(', ');
+}
+
+/** The step's card: its category, title and introduction, then the facts. */
+function renderCard(step, item) {
+  const p = item.props;
+  const cat = category(p.category);
+  const v = verification(p.verification, p.verification_label);
+  // The category and how sure the report is, before anything else is read.
+  clear($('#step-kicker')).append(
+    el('span', { class: 'chip-letter', 'aria-hidden': 'true', style: { background: cat.color, color: cat.ink } }, cat.letter),
+    el('span', null, cat.label),
+    el('span', { class: ['badge', `badge-${v.level}`] }, v.label));
+  $('#step-title').textContent = step.title;
+  $('#step-intro').textContent = step.intro;
+  const facts = clear($('#step-facts'));
+  const fact = (term, ...desc) => facts.append(el('dt', null, term), el('dd', null, ...desc));
+  fact('When', incidentDateWords(p), p.date_inferred ? el('span', { class: 'badge badge-muted' }, 'inferred') : null);
+  fact('Where', placesText(p), item.offMap ? el('span', { class: 'fact-aside' }, ' — no single place on the map') : null);
+  const sources = Array.isArray(p.sources) ? p.sources : [];
+  fact(sources.length === 1 ? 'Source' : 'Sources', sources.map(sourceShort).join('\u00a0· '));
+}
+
+/** Every step, for the printed handout. */
+function renderPrint(story, steps) {
+  const root = clear($('#story-print'));
+  root.append(el('h1', null, story.title), story.description ? el('p', { class: 'print-lead' }, story.description) : null);
+  root.appendChild(el('ol', { class: 'print-steps' }, steps.map(({ step, item }) => {
+    const p = item.props;
+    const v = verification(p.verification, p.verification_label);
+    return el('li', null,
+      el('h2', null, step.title),
+      el('p', null, step.intro),
+      el('p', { class: 'print-facts' }, `${incidentDateWords(p)}${p.date_inferred ? ' (date inferred)' : ''} · ${placesText(p)} · ${v.label}`),
+      el('ul', { class: 'print-sources' }, (p.sources || []).map((s) => el('li', null, sourceLong(s)))));
+  })));
+}
+
+async function start() {
+  const params = readPresentState();
+  const narrow = window.matchMedia('(max-width: 700px)').matches;
+  const view = new MapView('map', {
+    legendOpen: false, layersControl: false, scale: false, keyboard: false, phone: narrow,
+  });
+  let loaded;
+  let story;
+  try {
+    [loaded, story] = await Promise.all([loadMapData(), fetchStory(params.story)]);
+  } catch (err) {
+    setStatus('');
+    $('#step-title').textContent = 'This presentation could not be loaded';
+    $('#step-intro').textContent = err.message;
+    $('#step-facts').replaceChildren(el('p', null, el('a', { href: pageURL('map') }, 'Open the map')));
+    document.body.dataset.ready = 'error';
+    return;
+  }
+  view.draw(loaded);
+  const { source } = loaded;
+  const steps = story.steps.map((step) => ({ step, item: source.get(step.incident) })).filter((s) => s.item);
+  if (!steps.length) {
+    setStatus('This story has no incident on this map.', { error: true });
+    return;
+  }
+  const ext = source.extent();
+  $('#story-title').textContent = story.title;
+  document.title = `${story.title} — Borderline`;
+  const axis = new TimeAxis($('#time-axis'), { min: monthStart(ext.min), max: monthEnd(ext.max) });
+  renderPrint(story, steps);
+
+  const live = $('#live');
+  const announce = debounce((text) => { live.textContent = text; }, 300);
+  let index = 0;
+  if (params.incident) index = Math.max(0, steps.findIndex((s) => s.item.id === params.incident));
+  if (params.step) index = Math.min(steps.length, params.step) - 1;
+
+  let autoplay = params.autoplay;
+  let timer = 0;
+  let seq = 0;
+  async function show(i, { animate = true } = {}) {
+    const mine = ++seq;
+    index = (i + steps.length) % steps.length;
+    const { step, item } = steps[index];
+    const day = item.from;
+    renderCard(step, item);
+    $('#step-counter').textContent = `${index + 1} of ${steps.length}`;
+    $('#present-date').textContent = longDate(day);
+    axis.set(item.from, item.to, day);
+    $('#prev').disabled = !autoplay && index === 0;
+    $('#next').disabled = !autoplay && index === steps.length - 1;
+    const mapSearch = buildSearch({ date: isoOf(day), incident: item.id });
+    $('#open-map').href = pageURL('map', mapSearch);
+    const q = new URLSearchParams({ story: story.id, step: String(index + 1) });
+    if (autoplay) q.set('autoplay', String(autoplay));
+    window.history.replaceState(null, '', `${window.location.pathname}?${q}`);
+    document.body.dataset.step = String(index + 1);
+    document.body.dataset.day = isoOf(day);
+    announce(`Step ${index + 1} of ${steps.length}: ${step.title}. ${incidentDateWords(item.props)}.`);
+
+    view.show(await source.inForce(day, null), day);
+    const areas = await view.select(item);
+    if (mine !== seq) return;
+    const fly = animate && !reducedMotion.matches;
+    const pts = view.latLngsFor(item);
+    if (item.offMap || !pts.length) {
+      view.fitRegion({ animate: fly });
+    } else if (areas > 0) {
+      view.map.flyToBounds(view.areas.layer.getBounds(), { padding: [30, 30], animate: fly, duration: 1.2 });
+    } else if (pts.length === 1) {
+      view.map.flyTo(pts[0], POINT_ZOOM, { animate: fly, duration: 1.2 });
+    } else {
+      view.map.flyToBounds(L.latLngBounds(pts).pad(0.4), { maxZoom: POINT_ZOOM, animate: fly, duration: 1.2 });
+    }
+    schedule();
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    if (autoplay) timer = setTimeout(() => show(index + 1), autoplay * 1000);
+  }
+  const autoBtn = $('#autoplay');
+  function setAutoplay(on) {
+    autoplay = on ? (params.autoplay || autoplay) : null;
+    autoBtn.textContent = on ? `Pause (every ${params.autoplay} s)` : 'Resume';
+    show(index, { animate: false });
+  }
+  if (params.autoplay) {
+    autoBtn.hidden = false;
+    autoBtn.textContent = `Pause (every ${params.autoplay} s)`;
+    autoBtn.addEventListener('click', () => setAutoplay(!autoplay));
+  }
+
+  const next = () => { if (autoplay || index < steps.length - 1) show(index + 1); };
+  const prev = () => { if (autoplay || index > 0) show(index - 1); };
+  $('#next').addEventListener('click', next);
+  $('#prev').addEventListener('click', prev);
+
+  const fsBtn = $('#fullscreen');
+  async function toggleFullscreen() {
+    try {
+      if (document.fullscreenElement) await document.exitFullscreen();
+      else await document.documentElement.requestFullscreen();
+    } catch {
+      announce('Full screen is not available here; use the browser’s own full-screen key (F11).');
+    }
+  }
+  fsBtn.hidden = !document.fullscreenEnabled;
+  fsBtn.addEventListener('click', toggleFullscreen);
+  document.addEventListener('fullscreenchange', () => {
+    fsBtn.textContent = document.fullscreenElement ? 'Exit full screen' : 'Full screen';
+    view.map.invalidateSize();
+  });
+
+  document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.altKey || e.metaKey || e.defaultPrevented) return;
+    // A focused button or link takes its own Enter and Space.
+    const onControl = e.target.closest && e.target.closest('button, a, input, select, textarea');
+    if (onControl && (e.key === 'Enter' || e.key === ' ')) return;
+    const keys = {
+      ArrowRight: next, PageDown: next, ' ': e.shiftKey ? prev : next,
+      ArrowLeft: prev, PageUp: prev,
+      Home: () => show(0), End: () => show(steps.length - 1),
+      f: toggleFullscreen, F: toggleFullscreen,
+      Escape: () => { window.location.href = $('#open-map').href; },
+    };
+    const action = keys[e.key];
+    if (!action) return;
+    e.preventDefault();
+    action();
+  });
+
+  // Swipes on the card (the map keeps its own dragging).
+  let touch = null;
+  const card = $('#step-card');
+  card.addEventListener('touchstart', (e) => { const t = e.changedTouches[0]; touch = { x: t.clientX, y: t.clientY }; }, { passive: true });
+  card.addEventListener('touchend', (e) => {
+    if (!touch) return;
+    const t = e.changedTouches[0];
+    const dx = t.clientX - touch.x;
+    const dy = t.clientY - touch.y;
+    touch = null;
+    if (Math.abs(dx) > 50 && Math.abs(dx) > 2 * Math.abs(dy)) (dx < 0 ? next : prev)();
+  }, { passive: true });
+
+  setStatus('');
+  await show(index, { animate: false });
+  document.body.classList.add('is-ready');
+  document.body.dataset.ready = 'true';
+  requestAnimationFrame(() => view.declutter());
+  view.map.on('moveend', () => view.declutter());
+}
+
+start().catch((err) => {
+  // eslint-disable-next-line no-console
+  console.error(err);
+});
