@@ -5,7 +5,7 @@ BIN     := bin/borderline
 ADDR    ?= 127.0.0.1:8080
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 
-.PHONY: all build run test test-go test-e2e lint deps chromium bench load clean
+.PHONY: all build run test test-go test-e2e lint deps tools bench load clean
 
 all: build
 
@@ -31,10 +31,11 @@ lint: deps
 test-go: deps
 	$(GO) test ./...
 
-chromium:
-	@sh e2e/ensure-chromium.sh
+# Debian's chromium, poppler-utils and python3, installed when missing and root.
+tools:
+	@sh e2e/ensure-tools.sh
 
-test-e2e: build chromium
+test-e2e: build tools
 	BORDERLINE_BIN=$(CURDIR)/$(BIN) node --test e2e/
 
 test: lint test-go test-e2e

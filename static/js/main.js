@@ -18,7 +18,9 @@ import { Timeline } from './timeline.js';
 import { Panel } from './panel.js';
 import { setupShare } from './share.js';
 import { setupEmbedFrame } from './embedframe.js';
+import { printableMap, renderReport } from './print.js';
 import { readState, writeState, buildSearch, MAX_QUERY } from './state.js';
+import { pageURL } from './site.js';
 import { el, debounce } from './dom.js';
 import { CATEGORIES, CATEGORY_IDS } from './categories.js';
 import { dayOf, isoOf, longDate, monthStart, monthEnd } from './dates.js';
@@ -197,7 +199,10 @@ async function start() {
     ]);
     if (mine !== seq) return; // a newer update is under way
     const activeZones = view.show(shown, state.day);
-    if (!searching()) panel.renderList(shown, state.day, { total: all.length, hiddenByFilter: all.length - shown.length });
+    if (!searching()) {
+      panel.renderList(shown, state.day, { total: all.length, hiddenByFilter: all.length - shown.length });
+      state.listed = shown;
+    }
     const n = shown.length;
     if (!searching()) state.shown = n;
     const count = $('#date-count');
@@ -274,6 +279,7 @@ async function start() {
     // Behind an open card the list is hidden: the results wait there for its closing.
     panel.renderSearch(text, shown, { matched, hiddenByFilter: found.length - shown.length });
     state.shown = shown.length;
+    state.listed = shown;
     saveState();
     announce(`${matched} incident${matched === 1 ? '' : 's'} match ${text}.`);
     document.body.dataset.search = text;
@@ -317,6 +323,16 @@ async function start() {
   };
   if (embed) setupEmbedFrame({ current, panel });
   else setupShare({ current });
+  // On paper: what is listed, under the map as it is on screen.
+  const printHead = $('#print-head');
+  printableMap(view, {
+    onBefore: () => {
+      if (!printHead) return;
+      renderReport(printHead, $('#print-report'), {
+        day: state.day, categories: current.categories(), query: current.query(), permalink: pageURL('map', currentSearch()),
+      }, state.listed || []);
+    },
+  });
 
   await update();
   await updateChart();

@@ -14,7 +14,9 @@ import { pageURL } from './site.js';
 import { buildSearch } from './state.js';
 import { el, clear, debounce } from './dom.js';
 import { category, verification } from './categories.js';
-import { isoOf, longDate, shortDate, monthStart, monthEnd, incidentDateWords } from './dates.js';
+import { isoOf, longDate, monthStart, monthEnd, incidentDateWords } from './dates.js';
+import { placesText, sourceShort, sourceLong } from './describe.js';
+import { printableMap } from './print.js';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const DEFAULT_STORY = 'closure';
@@ -44,39 +46,6 @@ function setStatus(text, { error = false } = {}) {
   node.classList.toggle('is-error', error);
 }
 
-/**
- * The places in words, grouped by kind: "North Korea–China border; North
- * Hamgyong, Ryanggang and Chagang provinces; Hyesan".
- */
-export function placesText(props) {
-  const places = Array.isArray(props.places) ? props.places : [];
-  if (!places.length) return 'No named place';
-  const groups = new Map();
-  for (const p of places) {
-    if (!groups.has(p.kind)) groups.set(p.kind, []);
-    groups.get(p.kind).push(p.name || p.id);
-  }
-  const list = (names) => (names.length < 2 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
-  return [...groups].map(([kind, names]) => {
-    if (kind === 'province') return `${list(names)} province${names.length > 1 ? 's' : ''}`;
-    if (kind === 'county') return `${list(names)} count${names.length > 1 ? 'ies' : 'y'}`;
-    return list(names);
-  }).join('; ');
-}
-
-/** A source as a projector has room for: the outlet and the date. */
-function sourceShort(s) {
-  const when = s.published ? `${s.published_inferred ? 'about ' : ''}${shortDate(s.published)}` : '';
-  return [s.outlet, when].filter(Boolean).join(', ');
-}
-
-/** A source in full, for the printed handout. */
-function sourceLong(s) {
-  const who = s.original_reporter ? `${s.outlet}, reporting ${s.original_reporter}` : s.outlet;
-  const when = s.published ? `${s.published_inferred ? 'published about ' : 'published '}${shortDate(s.published)}` : '';
-  return [who, s.headline ? `“${s.headline}”` : '', when, s.url || ''].filter(Boolean).join(', ');
-}
-
 /** The step's card: its category, title and introduction, then the facts. */
 function renderCard(step, item) {
   const p = item.props;
@@ -100,12 +69,12 @@ function renderCard(step, item) {
 /** Every step, for the printed handout. */
 function renderPrint(story, steps) {
   const root = clear($('#story-print'));
-  root.append(el('h1', null, story.title), story.description ? el('p', { class: 'print-lead' }, story.description) : null);
+  root.append(el('h2', null, 'The story, step by step'), story.description ? el('p', { class: 'print-lead' }, story.description) : null);
   root.appendChild(el('ol', { class: 'print-steps' }, steps.map(({ step, item }) => {
     const p = item.props;
     const v = verification(p.verification, p.verification_label);
     return el('li', null,
-      el('h2', null, step.title),
+      el('h3', null, step.title),
       el('p', null, step.intro),
       el('p', { class: 'print-facts' }, `${incidentDateWords(p)}${p.date_inferred ? ' (date inferred)' : ''} · ${placesText(p)} · ${v.label}`),
       el('ul', { class: 'print-sources' }, (p.sources || []).map((s) => el('li', null, sourceLong(s)))));
@@ -168,6 +137,8 @@ async function start() {
     const q = new URLSearchParams({ story: story.id, step: String(index + 1) });
     if (autoplay) q.set('autoplay', String(autoplay));
     window.history.replaceState(null, '', `${window.location.pathname}?${q}`);
+    clear($('#print-head')).append(el('h1', null, story.title),
+      el('p', { class: 'print-view' }, el('strong', null, `Step ${index + 1} of ${steps.length}: ${step.title}`), ` · the map on ${longDate(day)}`));
     document.body.dataset.step = String(index + 1);
     document.body.dataset.day = isoOf(day);
     announce(`Step ${index + 1} of ${steps.length}: ${step.title}. ${incidentDateWords(item.props)}.`);
@@ -257,6 +228,7 @@ async function start() {
     if (Math.abs(dx) > 50 && Math.abs(dx) > 2 * Math.abs(dy)) (dx < 0 ? next : prev)();
   }, { passive: true });
 
+  printableMap(view);
   setStatus('');
   await show(index, { animate: false });
   document.body.classList.add('is-ready');
