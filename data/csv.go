@@ -202,10 +202,13 @@ func (c fieldChecker) float(field, v string, lo, hi float64) *float64 {
 	return &f
 }
 
+// ListSeparator separates the items of a list in one CSV cell.
+const ListSeparator = "|"
+
 // list splits a "|"-separated cell, dropping empty items.
 func list(v string) []string {
 	var out []string
-	for _, s := range strings.Split(v, "|") {
+	for _, s := range strings.Split(v, ListSeparator) {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}

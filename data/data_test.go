@@ -342,3 +342,26 @@ func TestWriteSeedShingles(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The CSV download lists outlets, headlines and URLs "|"-separated per
+// incident, so a source may not carry a "|" in them.
+func TestReadSourcesRejectsTheListSeparator(t *testing.T) {
+	const head = "id,seed_file,outlet,original_reporter,author,headline,published,published_inferred,published_note,url\n"
+	const good = "s-1,,Outlet,Reporter | desk,,Headline,2020-07-17,no,note | aside,https://example.org/a\n"
+	if _, err := ReadSources(strings.NewReader(head+good), "sources.csv"); err != nil {
+		t.Fatalf("a '|' outside outlet, headline and url is allowed: %v", err)
+	}
+	for _, tc := range []struct{ field, row string }{
+		{"outlet", "s-1,,Out|let,,,Headline,2020-07-17,no,,\n"},
+		{"headline", "s-1,,Outlet,,,Head | line,2020-07-17,no,,\n"},
+		{"url", "s-1,,Outlet,,,Headline,2020-07-17,no,,https://example.org/a|b\n"},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			_, err := ReadSources(strings.NewReader(head+tc.row), "sources.csv")
+			var verr *ValidationError
+			if !errors.As(err, &verr) || len(verr.Errors) != 1 || verr.Errors[0].Field != tc.field {
+				t.Fatalf("want one problem in column %s, got %v", tc.field, err)
+			}
+		})
+	}
+}

@@ -258,6 +258,13 @@ func ReadSources(r io.Reader, name string) ([]Source, error) {
 		if s.URL != "" && !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://") {
 			c.fail("url", "%q must start with https:// or http://", s.URL)
 		}
+		// The incidents CSV lists these per incident, "|"-separated, in the
+		// order of source_ids; a "|" inside one would shift every later item.
+		for _, field := range []string{"outlet", "headline", "url"} {
+			if strings.Contains(f[field], ListSeparator) {
+				c.fail(field, "contains %q, which separates list items in the incidents CSV (write %s in a URL)", ListSeparator, "%7C")
+			}
+		}
 		return s, s.ID
 	})
 }
