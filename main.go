@@ -303,7 +303,11 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		if err := data.WriteIncidentsCSV(bw, incidents); err != nil {
+		sources, err := st.Sources(ctx)
+		if err != nil {
+			return err
+		}
+		if err := data.WriteIncidentsCSV(bw, incidents, sources); err != nil {
 			return err
 		}
 	} else if err := st.WriteIncidentsGeoJSON(ctx, bw); err != nil {

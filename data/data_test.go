@@ -168,14 +168,71 @@ func TestReadIncidentsCSVErrors(t *testing.T) {
 }
 
 func TestReadIncidentsCSVAccepts(t *testing.T) {
-	body := "\ufeff" + header + goodRow + "\n"
-	got, err := ReadIncidentsCSV(strings.NewReader(body), "in.csv", refs)
+	// The source columns a download adds are read past, in any order and
+	// whatever they hold: the sources table, not the row, decides them.
+	withSources := strings.TrimSuffix(header, "\n") + ",source_urls,source_outlets,source_headlines,source_published_inferred,source_published\n"
+	sourceCells := `,not a url,Someone Else,"A, headline",perhaps,never` + "\n"
+	for _, tc := range []struct{ name, body string }{
+		{"with a BOM and a blank line", "\ufeff" + header + goodRow + "\n"},
+		{"with the source columns", withSources + strings.TrimSuffix(goodRow, "\n") + sourceCells},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadIncidentsCSV(strings.NewReader(tc.body), "in.csv", refs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			from, to := got[0].InForce()
+			if len(got) != 1 || FormatDate(from) != "2021-03-03" || FormatDate(to) != "2021-03-31" || !got[0].DateInferred ||
+				!slices.Equal(got[0].SourceIDs, []string{"dailynk"}) {
+				t.Errorf("got %+v, in force %s..%s", got, FormatDate(from), FormatDate(to))
+			}
+		})
+	}
+}
+
+// The source columns of a download describe the incident's sources, item by
+// item in the order of source_ids, with an empty item for a missing URL.
+func TestCSVCarriesItsSources(t *testing.T) {
+	s, err := LoadSeed()
 	if err != nil {
 		t.Fatal(err)
 	}
-	from, to := got[0].InForce()
-	if len(got) != 1 || FormatDate(from) != "2021-03-03" || FormatDate(to) != "2021-03-31" || !got[0].DateInferred {
-		t.Errorf("got %+v, in force %s..%s", got, FormatDate(from), FormatDate(to))
+	in := s.Incidents[0]
+	in.SourceIDs = []string{"breitbart-2020-07-17", "amn-2020-08-30"} // Breitbart has no URL
+	one := s.Incidents[1]
+	one.SourceIDs = []string{"dailynk-2021-03"}
+	var b strings.Builder
+	if err := WriteIncidentsCSV(&b, []Incident{in, one}, s.Sources); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := append(slices.Clone(IncidentColumns), IncidentSourceColumns...); !slices.Equal(records[0], want) {
+		t.Fatalf("header %v, want %v", records[0], want)
+	}
+	col := func(row int, name string) string { return records[row][slices.Index(records[0], name)] }
+	for _, tc := range []struct {
+		row        int
+		name, want string
+	}{
+		{1, "source_ids", "breitbart-2020-07-17|amn-2020-08-30"},
+		{1, "source_outlets", "Breitbart News|American Military News"},
+		{1, "source_headlines", "Report: North Koreans Caught Not Wearing Masks Sentenced to Hard Labor|North Korea orders troops and police to shoot citizens who approach the Chinese border"},
+		{1, "source_published", "2020-07-17|2020-08-30"},
+		{1, "source_published_inferred", "yes|no"},
+		{1, "source_urls", "|https://americanmilitarynews.com/2020/08/north-korea-orders-troops-and-police-to-shoot-citizens-who-approach-the-chinese-border/"},
+		{2, "source_outlets", "Daily NK"},
+		{2, "source_published", "2021-03-24"},
+		{2, "source_urls", "https://www.dailynk.com/english/joint-task-force-cracks-down-on-users-illegal-cell-phones-hyesan/"},
+	} {
+		if got := col(tc.row, tc.name); got != tc.want {
+			t.Errorf("row %d, %s = %q, want %q", tc.row, tc.name, got, tc.want)
+		}
+	}
+	if err := WriteIncidentsCSV(&strings.Builder{}, []Incident{in}, s.Sources[2:]); err == nil {
+		t.Error("an incident whose source is missing was written without its source columns")
 	}
 }
 
@@ -212,7 +269,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	if err := WriteIncidentsCSV(&b, s.Incidents); err != nil {
+	if err := WriteIncidentsCSV(&b, s.Incidents, s.Sources); err != nil {
 		t.Fatal(err)
 	}
 	back, err := ReadIncidentsCSV(strings.NewReader(b.String()), "round.csv", nil)
@@ -235,8 +292,11 @@ func TestCSVFormulasAreDefused(t *testing.T) {
 	in.Title = `=HYPERLINK("http://example.com","click")`
 	in.Summary = "+1 more arrest; -2 released; @home"
 	in.DateNote = "'=already quoted"
+	src := s.Sources[0]
+	src.Headline = "=1+1 and other sums"
+	in.SourceIDs = []string{src.ID}
 	var b strings.Builder
-	if err := WriteIncidentsCSV(&b, []Incident{in}); err != nil {
+	if err := WriteIncidentsCSV(&b, []Incident{in}, []Source{src}); err != nil {
 		t.Fatal(err)
 	}
 	records, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()

@@ -203,39 +203,14 @@ func (s *Server) items(c echo.Context) error {
 	if done, err := s.notModified(c); done || err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	var page store.Page
-	var incidents []data.Incident
-	var returned int
 	if format == "csv" {
-		var err error
-		if incidents, page.Matched, err = s.store.IncidentsMatching(ctx, q); err != nil {
-			return err
-		}
-		returned = len(incidents)
-	} else {
-		var err error
-		if page, err = s.store.Items(ctx, id, q); err != nil {
-			return err
-		}
-		returned = len(page.Features)
+		return s.writeItemsCSV(c, id, q)
 	}
-	links := s.pageLinks(c, id, q, page.Matched, returned, format)
-	if format == "csv" {
-		// CSV has no room for links: the paging goes in Link headers (RFC 8288).
-		for _, l := range links {
-			if l.Rel == "next" || l.Rel == "prev" {
-				c.Response().Header().Add("Link", fmt.Sprintf(`<%s>; rel="%s"`, l.Href, l.Rel))
-			}
-		}
-		var buf bytes.Buffer
-		if err := data.WriteIncidentsCSV(&buf, incidents); err != nil {
-			return err
-		}
-		c.Response().Header().Set("Content-Disposition", `attachment; filename="borderline-incidents.csv"`)
-		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	page, err := s.store.Items(c.Request().Context(), id, q)
+	if err != nil {
+		return err
 	}
-	return writeFeatureCollection(c, page, links)
+	return writeFeatureCollection(c, page, s.pageLinks(c, id, q, page.Matched, len(page.Features), format))
 }
 
 // pageLinks are the links of one page of items: self, the collection, the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -346,6 +347,48 @@ func TestCSVIsTheImportFormat(t *testing.T) {
 	fc := getFC(t, "/collections/incidents/items?limit=10000&category=arrests")
 	if len(incidents) != fc.NumberMatched {
 		t.Errorf("CSV has %d incidents, GeoJSON %d", len(incidents), fc.NumberMatched)
+	}
+}
+
+// The CSV's source columns say what the GeoJSON's sources say, item by item.
+func TestCSVSourceColumnsMatchTheSources(t *testing.T) {
+	_, body := get(t, "/collections/incidents/items?f=csv&limit=10000")
+	records, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range records[0] {
+		col[h] = i
+	}
+	fc := getFC(t, "/collections/incidents/items?limit=10000")
+	if len(records)-1 != len(fc.Features) {
+		t.Fatalf("CSV has %d rows, GeoJSON %d features", len(records)-1, len(fc.Features))
+	}
+	for i, f := range fc.Features {
+		rec := records[i+1]
+		if rec[col["id"]] != f.ID {
+			t.Fatalf("row %d is %s, feature %s", i+1, rec[col["id"]], f.ID)
+		}
+		want := map[string][]string{}
+		for _, s := range f.Properties["sources"].([]any) {
+			src := s.(map[string]any)
+			inferred := "no"
+			if src["published_inferred"] == true {
+				inferred = "yes"
+			}
+			want["source_ids"] = append(want["source_ids"], src["id"].(string))
+			want["source_outlets"] = append(want["source_outlets"], src["outlet"].(string))
+			want["source_headlines"] = append(want["source_headlines"], src["headline"].(string))
+			want["source_published"] = append(want["source_published"], src["published"].(string))
+			want["source_published_inferred"] = append(want["source_published_inferred"], inferred)
+			want["source_urls"] = append(want["source_urls"], src["url"].(string))
+		}
+		for name, items := range want {
+			if got := rec[col[name]]; got != strings.Join(items, "|") {
+				t.Errorf("%s: %s = %q, want %q", f.ID, name, got, strings.Join(items, "|"))
+			}
+		}
 	}
 }
 

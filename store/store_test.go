@@ -312,8 +312,12 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sources, err := st.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
-	if err := data.WriteIncidentsCSV(&buf, before); err != nil {
+	if err := data.WriteIncidentsCSV(&buf, before, sources); err != nil {
 		t.Fatal(err)
 	}
 	incidents, err := readCSV(t, st, buf.String())
