@@ -33,6 +33,6 @@ func (s *Server) writeItemsCSV(c echo.Context, id string, q store.Query) error {
 	if err := data.WriteIncidentsCSV(&buf, incidents, sources); err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="borderline-incidents.csv"`)
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+downloadName(q, len(incidents), matched, "csv")+`"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }

@@ -210,6 +210,10 @@ func (s *Server) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if id == "incidents" {
+		// inline: the map reads it; the name is for whoever saves it.
+		c.Response().Header().Set("Content-Disposition", `inline; filename="`+downloadName(q, len(page.Features), page.Matched, "geojson")+`"`)
+	}
 	return writeFeatureCollection(c, page, s.pageLinks(c, id, q, page.Matched, len(page.Features), format))
 }
 
