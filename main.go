@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/borderline/borderline/data"
 	"github.com/borderline/borderline/server"
@@ -310,7 +311,7 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := data.WriteIncidentsCSV(bw, incidents, sources); err != nil {
 			return err
 		}
-	} else if err := st.WriteIncidentsGeoJSON(ctx, bw); err != nil {
+	} else if err := st.WriteIncidentsGeoJSON(ctx, bw, data.NewTerms("", time.Now())); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -423,5 +424,40 @@ func TestReadSourcesRejectsTheListSeparator(t *testing.T) {
 				t.Fatalf("want one problem in column %s, got %v", tc.field, err)
 			}
 		})
+	}
+}
+
+func TestCitationNamesTheDataAndTheDay(t *testing.T) {
+	day := time.Date(2026, 3, 4, 23, 30, 0, 0, time.FixedZone("KST", 9*3600)) // 14:30 UTC
+	for _, tc := range []struct{ url, want string }{
+		{"https://example.org/collections/incidents/items?datetime=2020-08-27",
+			`Borderline. "Incidents along the North Korea–China border during the COVID-19 closure, 2020–2021" [data set]. https://example.org/collections/incidents/items?datetime=2020-08-27, retrieved 2026-03-04.`},
+		{"", `Borderline. "Incidents along the North Korea–China border during the COVID-19 closure, 2020–2021" [data set], retrieved 2026-03-04.`},
+	} {
+		if got := Citation(tc.url, day); got != tc.want {
+			t.Errorf("Citation(%q) =\n%s\nwant\n%s", tc.url, got, tc.want)
+		}
+	}
+}
+
+// The terms splice into a JSON object as members: wrapped in braces they
+// decode to what they were made from.
+func TestTermsMembersSplice(t *testing.T) {
+	terms := NewTerms("https://example.org/", time.Now())
+	m, err := terms.Members()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Terms
+	if err := json.Unmarshal([]byte(`{"type":"FeatureCollection",`+string(m)+`,"features":[]}`), &back); err != nil {
+		t.Fatalf("%v: %s", err, m)
+	}
+	if fmt.Sprint(back) != fmt.Sprint(terms) {
+		t.Errorf("read back %+v, want %+v", back, terms)
+	}
+	for _, l := range Licences {
+		if l.Name == "" || l.AppliesTo == "" || (l.URL != "" && !strings.HasPrefix(l.URL, "https://")) {
+			t.Errorf("licence %+v lacks a name or what it applies to, or has no https link", l)
+		}
 	}
 }

@@ -210,11 +210,17 @@ func (s *Server) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if id == "incidents" {
-		// inline: the map reads it; the name is for whoever saves it.
-		c.Response().Header().Set("Content-Disposition", `inline; filename="`+downloadName(q, len(page.Features), page.Matched, "geojson")+`"`)
+	links := s.pageLinks(c, id, q, page.Matched, len(page.Features), format)
+	if id != "incidents" {
+		return writeFeatureCollection(c, page, links, nil)
 	}
-	return writeFeatureCollection(c, page, s.pageLinks(c, id, q, page.Matched, len(page.Features), format))
+	// inline: the map reads it; the name is for whoever saves it.
+	c.Response().Header().Set("Content-Disposition", `inline; filename="`+downloadName(q, len(page.Features), page.Matched, "geojson")+`"`)
+	terms, err := data.NewTerms(links[0].Href, time.Now()).Members()
+	if err != nil {
+		return err
+	}
+	return writeFeatureCollection(c, page, links, terms)
 }
 
 // pageLinks are the links of one page of items: self, the collection, the
@@ -241,7 +247,7 @@ func (s *Server) pageLinks(c echo.Context, id string, q store.Query, matched, re
 		}
 		return self + "?" + v.Encode()
 	}
-	links := []link{
+	links := []link{ // self first: the citation of a page names it
 		{Href: pageURL(q.Offset, ""), Rel: "self", Type: geoJSONType, Title: "This page"},
 		{Href: base + "/collections/" + id, Rel: "collection", Type: "application/json", Title: "The collection"},
 	}
@@ -258,8 +264,10 @@ func (s *Server) pageLinks(c echo.Context, id string, q store.Query, matched, re
 }
 
 // writeFeatureCollection streams stored feature JSON without decoding it.
-func writeFeatureCollection(c echo.Context, page store.Page, links []link) error {
-	size := 2048 // the envelope and links
+// members are foreign members for the top level (the licences and citation
+// of incidents), encoded as the inside of a JSON object, or empty.
+func writeFeatureCollection(c echo.Context, page store.Page, links []link, members []byte) error {
+	size := 2048 + len(members) // the envelope and links
 	for _, f := range page.Features {
 		size += len(f) + 1
 	}
@@ -269,6 +277,10 @@ func writeFeatureCollection(c echo.Context, page store.Page, links []link) error
 		page.Matched, len(page.Features), time.Now().UTC().Format(time.RFC3339))
 	if err := encodeJSON(&buf, links); err != nil {
 		return err
+	}
+	if len(members) > 0 {
+		buf.WriteByte(',')
+		buf.Write(members)
 	}
 	buf.WriteString(`,"features":[`)
 	for i, f := range page.Features {

@@ -350,6 +350,59 @@ func TestCSVIsTheImportFormat(t *testing.T) {
 	}
 }
 
+// The incidents say how they may be reused and how to cite them, next to the
+// features; the features keep their sources.
+func TestIncidentsCarryLicencesAndCitation(t *testing.T) {
+	path := "/collections/incidents/items?datetime=2020-08-27&category=border_security"
+	_, body := get(t, path)
+	var fc struct {
+		Licenses []struct {
+			Name      string `json:"name"`
+			URL       string `json:"url"`
+			AppliesTo string `json:"applies_to"`
+		} `json:"licenses"`
+		Citation    string `json:"citation"`
+		Attribution string `json:"attribution"`
+		Links       []link `json:"links"`
+		Features    []struct {
+			Properties struct {
+				Sources []data.Source `json:"sources"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(body, &fc); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range fc.Licenses {
+		names = append(names, l.Name+" "+l.URL)
+		if l.AppliesTo == "" {
+			t.Errorf("licence %q does not say what it applies to", l.Name)
+		}
+	}
+	for _, want := range []string{"Borderline", "OpenStreetMap", "opendatacommons.org/licenses/odbl", "Natural Earth", "GeoNames", "creativecommons.org/licenses/by/4.0"} {
+		if !strings.Contains(strings.Join(names, "\n"), want) {
+			t.Errorf("no licence mentions %q: %v", want, names)
+		}
+	}
+	self := fc.Links[slices.IndexFunc(fc.Links, func(l link) bool { return l.Rel == "self" })].Href
+	if !strings.HasPrefix(fc.Citation, "Borderline. ") || !strings.Contains(fc.Citation, data.Title) ||
+		!strings.Contains(fc.Citation, self) || !regexp.MustCompile(`retrieved \d{4}-\d\d-\d\d\.$`).MatchString(fc.Citation) {
+		t.Errorf("citation %q should name Borderline, the title, this page (%s) and the day", fc.Citation, self)
+	}
+	if !strings.Contains(fc.Attribution, "OpenStreetMap") || strings.Contains(fc.Attribution, "\n") {
+		t.Errorf("attribution %q", fc.Attribution)
+	}
+	if len(fc.Features) == 0 {
+		t.Fatal("no features")
+	}
+	for _, f := range fc.Features {
+		if len(f.Properties.Sources) == 0 || f.Properties.Sources[0].Outlet == "" {
+			t.Errorf("a feature lost its sources: %+v", f.Properties.Sources)
+		}
+	}
+}
+
 // The CSV's source columns say what the GeoJSON's sources say, item by item.
 func TestCSVSourceColumnsMatchTheSources(t *testing.T) {
 	_, body := get(t, "/collections/incidents/items?f=csv&limit=10000")

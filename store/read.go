@@ -136,14 +136,19 @@ func (s *Store) IncidentsMatching(ctx context.Context, q Query) ([]data.Incident
 }
 
 // WriteIncidentsGeoJSON writes every incident as one FeatureCollection, in the
-// shape the API serves and the import reads.
-func (s *Store) WriteIncidentsGeoJSON(ctx context.Context, w io.Writer) error {
+// shape the API serves and the import reads, with terms (licences, citation)
+// as top-level members.
+func (s *Store) WriteIncidentsGeoJSON(ctx context.Context, w io.Writer, terms data.Terms) error {
+	members, err := terms.Members()
+	if err != nil {
+		return fmt.Errorf("export incidents: %w", err)
+	}
 	rows, err := s.ro.QueryContext(ctx, `SELECT feature FROM incident ORDER BY day_from, rowid`)
 	if err != nil {
 		return fmt.Errorf("export incidents: %w", err)
 	}
 	defer rows.Close()
-	if _, err := io.WriteString(w, `{"type":"FeatureCollection","features":[`); err != nil {
+	if _, err := io.WriteString(w, `{"type":"FeatureCollection",`+string(members)+`,"features":[`); err != nil {
 		return fmt.Errorf("export incidents: %w", err)
 	}
 	for n := 0; rows.Next(); n++ {
