@@ -200,6 +200,9 @@ func (s *Server) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if id == "incidents" {
+		addCiteAs(c)
+	}
 	if done, err := s.notModified(c); done || err != nil {
 		return err
 	}
@@ -315,6 +318,9 @@ func (s *Server) item(c echo.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	if id == "incidents" {
+		addCiteAs(c)
 	}
 	base := baseURL(c)
 	links := []link{

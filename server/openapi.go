@@ -22,6 +22,12 @@ func (s *Server) openAPI(c echo.Context) error {
 	geojson := func(desc string) map[string]any {
 		return map[string]any{"description": desc, "content": map[string]any{"application/geo+json": map[string]any{"schema": map[string]any{"type": "object"}}}}
 	}
+	// Incidents answer with Link: <…/cite>; rel="cite-as" (RFC 8574), and a
+	// CSV page with its next/prev links there too.
+	linked := func(r map[string]any) map[string]any {
+		r["headers"] = map[string]any{"Link": map[string]any{"description": `For incidents: <…/cite>; rel="cite-as" (RFC 8574), and for a CSV page its next and prev pages`, "schema": str}}
+		return r
+	}
 	jsonResp := func(desc string) map[string]any {
 		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
 	}
@@ -54,10 +60,16 @@ func (s *Server) openAPI(c echo.Context) error {
 					param("q", "query", "Incidents only: words that must all appear, as word starts, in the title, summary, place names or source outlets and reporters (not headlines)", str, false),
 					param("f", "query", "json (GeoJSON) or csv (incidents, the import format)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}, false),
 				},
-				"responses": map[string]any{"200": geojson("A FeatureCollection with numberMatched, numberReturned and next/prev links"), "400": errorResp, "404": errorResp}}},
+				"responses": map[string]any{"200": linked(geojson("A FeatureCollection with numberMatched, numberReturned and next/prev links; for incidents also licenses, citation and attribution")), "400": errorResp, "404": errorResp}}},
 			"/collections/{collectionId}/items/{featureId}": map[string]any{"get": map[string]any{"summary": "One feature", "operationId": "getFeature",
 				"parameters": []any{collectionID, param("featureId", "path", "The feature id", str, true)},
-				"responses":  map[string]any{"200": geojson("A Feature"), "404": errorResp}}},
+				"responses":  map[string]any{"200": linked(geojson("A Feature")), "404": errorResp}}},
+			"/cite": map[string]any{"get": map[string]any{"summary": "How to cite the data: a suggested citation, BibTeX, the licences and the source reports (the target of every incidents response's cite-as link)", "operationId": "getCitation",
+				"parameters": []any{param("f", "query", "html (default) or json", map[string]any{"type": "string", "enum": []string{"html", "json"}}, false)},
+				"responses": map[string]any{"200": map[string]any{"description": "The citation page", "content": map[string]any{
+					"text/html":        map[string]any{"schema": str},
+					"application/json": map[string]any{"schema": map[string]any{"type": "object"}},
+				}}, "400": errorResp}}},
 			"/healthz": map[string]any{"get": map[string]any{"summary": "Liveness and database check", "operationId": "getHealth", "responses": map[string]any{"200": jsonResp("ok"), "503": jsonResp("the database does not answer")}}},
 		},
 		"components": map[string]any{"schemas": map[string]any{"error": map[string]any{"type": "object", "required": []string{"code", "description"},

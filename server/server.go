@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -34,10 +35,11 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 // Server holds what the handlers share.
 type Server struct {
-	store  *store.Store
-	log    *slog.Logger
-	echo   *echo.Echo
-	assets *assetSet
+	store    *store.Store
+	log      *slog.Logger
+	echo     *echo.Echo
+	assets   *assetSet
+	citeTmpl *template.Template
 }
 
 // New builds the HTTP handler.
@@ -46,9 +48,13 @@ func New(st *store.Store, assets Assets, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	citeTmpl, err := parseCiteTemplate()
+	if err != nil {
+		return nil, err
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{store: st, log: log, echo: e, assets: as}
+	s := &Server{store: st, log: log, echo: e, assets: as, citeTmpl: citeTmpl}
 	e.HTTPErrorHandler = errorHandler(log)
 
 	e.Use(middleware.Recover())
@@ -72,6 +78,7 @@ func New(st *store.Store, assets Assets, log *slog.Logger) (*Server, error) {
 	get("/collections/:id", s.collection)
 	get("/collections/:id/items", s.items)
 	get("/collections/:id/items/:fid", s.item)
+	get("/cite", s.cite)
 	get("/static/*", s.assets.handler("static"))
 	get("/vendor/leaflet/*", s.assets.handler("vendor"))
 	get("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
@@ -128,7 +135,7 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
 		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
 		// The data is public: let other sites' scripts and QGIS-like tools read it.
-		if strings.HasPrefix(c.Request().URL.Path, "/collections") || c.Request().URL.Path == "/conformance" || c.Request().URL.Path == "/api" {
+		if p := c.Request().URL.Path; strings.HasPrefix(p, "/collections") || p == "/conformance" || p == "/api" || p == "/cite" {
 			h.Set("Access-Control-Allow-Origin", "*")
 		}
 		return next(c)

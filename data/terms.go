@@ -27,26 +27,26 @@ type Licence struct {
 var Licences = []Licence{
 	{
 		Name:      "No licence stated yet: Borderline's own words",
-		AppliesTo: "the incidents as compiled: titles, summaries, dates, places, codes and notes. Cite Borderline and the original reports",
+		AppliesTo: "The incidents as compiled: titles, summaries, dates, places, codes and notes. Cite Borderline and the original reports",
 	},
 	{
 		Name:      "Cited, not copied: the reports remain their publishers'",
-		AppliesTo: "the source reports; only their outlet, reporter, headline, date and address are given here",
+		AppliesTo: "The source reports; only their outlet, reporter, headline, date and address are given here",
 	},
 	{
 		Name:      "Open Database License (ODbL) 1.0, © OpenStreetMap contributors",
 		URL:       "https://opendatacommons.org/licenses/odbl/",
-		AppliesTo: "the border line, North Korea's outline, the province outlines fitted to it, and the zones computed from them",
+		AppliesTo: "The border line, North Korea's outline, the province outlines fitted to it, and the zones computed from them",
 	},
 	{
 		Name:      "Public domain (Natural Earth)",
 		URL:       "https://www.naturalearthdata.com/about/terms-of-use/",
-		AppliesTo: "provinces, rivers, countries and coastline",
+		AppliesTo: "Provinces, rivers, countries and coastline",
 	},
 	{
 		Name:      "CC BY 4.0 (GeoNames): contains data from GeoNames (geonames.org)",
 		URL:       "https://creativecommons.org/licenses/by/4.0/",
-		AppliesTo: "the coordinates of towns and of the sites abroad",
+		AppliesTo: "The coordinates of towns and of the sites abroad",
 	},
 }
 
@@ -63,6 +63,12 @@ func Citation(url string, retrieved time.Time) string {
 		return fmt.Sprintf(`%s. "%s" [data set], retrieved %s.`, Publisher, Title, day)
 	}
 	return fmt.Sprintf(`%s. "%s" [data set]. %s, retrieved %s.`, Publisher, Title, url, day)
+}
+
+// IncidentCitation is the suggested citation of one incident at its
+// permalink (the map opened on it).
+func IncidentCitation(title, permalink string, retrieved time.Time) string {
+	return fmt.Sprintf(`%s. "%s". In "%s" [data set]. %s, retrieved %s.`, Publisher, title, Title, permalink, FormatDate(retrieved.UTC()))
 }
 
 // Terms are what a download says about its own reuse; GeoJSON files carry
