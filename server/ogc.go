@@ -200,6 +200,10 @@ func (s *Server) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	tol, err := parseSimplify(values, id)
+	if err != nil {
+		return err
+	}
 	if id == "incidents" {
 		addCiteAs(c)
 	}
@@ -212,6 +216,13 @@ func (s *Server) items(c echo.Context) error {
 	page, err := s.store.Items(c.Request().Context(), id, q)
 	if err != nil {
 		return err
+	}
+	if tol > 0 {
+		for i, f := range page.Features {
+			if page.Features[i], err = s.shapes.simplified(f, tol); err != nil {
+				return err
+			}
+		}
 	}
 	links := s.pageLinks(c, id, q, page.Matched, len(page.Features), format)
 	if id != "incidents" {
@@ -301,13 +312,20 @@ func (s *Server) item(c echo.Context) error {
 	if !store.HasCollection(id) {
 		return notFound("there is no collection %q; see /collections", id)
 	}
-	for k := range c.QueryParams() {
-		if k != "f" {
-			return badParam(k, "unknown parameter; a single feature takes only f")
+	for k, vals := range c.QueryParams() {
+		if k != "f" && k != "simplify" {
+			return badParam(k, "unknown parameter; a single feature takes only f and simplify")
+		}
+		if len(vals) > 1 {
+			return badParam(k, "given %d times; give it once", len(vals))
 		}
 	}
 	if f := c.QueryParam("f"); f != "" && f != "json" && f != "geojson" {
 		return badParam("f", "%q is not a format for a single feature; use json", f)
+	}
+	tol, err := parseSimplify(c.QueryParams(), id)
+	if err != nil {
+		return err
 	}
 	if done, err := s.notModified(c); done || err != nil {
 		return err
@@ -322,9 +340,18 @@ func (s *Server) item(c echo.Context) error {
 	if id == "incidents" {
 		addCiteAs(c)
 	}
+	if tol > 0 {
+		if b, err = s.shapes.simplified(b, tol); err != nil {
+			return err
+		}
+	}
 	base := baseURL(c)
+	self := base + "/collections/" + id + "/items/" + url.PathEscape(fid)
+	if tol > 0 {
+		self += "?" + url.Values{"simplify": {c.QueryParam("simplify")}}.Encode()
+	}
 	links := []link{
-		{Href: base + "/collections/" + id + "/items/" + url.PathEscape(fid), Rel: "self", Type: geoJSONType},
+		{Href: self, Rel: "self", Type: geoJSONType},
 		{Href: base + "/collections/" + id, Rel: "collection", Type: "application/json"},
 	}
 	// Splice the links into the stored feature: it ends with '}'.

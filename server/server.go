@@ -40,6 +40,7 @@ type Server struct {
 	echo     *echo.Echo
 	assets   *assetSet
 	citeTmpl *template.Template
+	shapes   *shapeCache // simplified shapes (simplify=)
 }
 
 // New builds the HTTP handler.
@@ -54,7 +55,7 @@ func New(st *store.Store, assets Assets, log *slog.Logger) (*Server, error) {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{store: st, log: log, echo: e, assets: as, citeTmpl: citeTmpl}
+	s := &Server{store: st, log: log, echo: e, assets: as, citeTmpl: citeTmpl, shapes: &shapeCache{maxBytes: shapeCacheBytes}}
 	e.HTTPErrorHandler = errorHandler(log)
 
 	e.Use(middleware.Recover())
