@@ -268,7 +268,7 @@ func isGeoJSON(name string, r *bufio.Reader) bool {
 }
 
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export", "export [--db PATH] --format csv|geojson [--out FILE]\n\nWrites every incident; the CSV can be imported back.", stderr)
+	fs := newFlagSet("export", "export [--db PATH] --format csv|geojson [--out FILE]\n\nWrites every incident, the CSV with its sources' outlets, headlines, dates and\nlinks, the GeoJSON with the licences and a citation. The CSV can be imported back.", stderr)
 	db := fs.String("db", env("BORDERLINE_DB", defaultDB), "SQLite database file (env BORDERLINE_DB)")
 	format := fs.String("format", "csv", "csv or geojson")
 	out := fs.String("out", "", "file to write (default: standard output)")
