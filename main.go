@@ -60,12 +60,13 @@ func main() {
 const usage = `borderline: the Borderline incident map
 
 Usage:
-  borderline serve  [--addr ADDR] [--db PATH] [--log-level LEVEL]
+  borderline serve  [--addr ADDR] [--db PATH] [--log-level LEVEL] [--frame-ancestors ORIGINS]
   borderline import [--db PATH] FILE
   borderline export [--db PATH] --format csv|geojson [--out FILE]
 
 Run "borderline COMMAND --help" for the flags of a command.
-Environment: BORDERLINE_ADDR (serve --addr), BORDERLINE_DB (--db), BORDERLINE_LOG_LEVEL.
+Environment: BORDERLINE_ADDR (serve --addr), BORDERLINE_DB (--db), BORDERLINE_LOG_LEVEL,
+BORDERLINE_FRAME_ANCESTORS (serve --frame-ancestors).
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -159,11 +160,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	addr := fs.String("addr", env("BORDERLINE_ADDR", "127.0.0.1:8080"), "address to listen on (env BORDERLINE_ADDR)")
 	db := fs.String("db", env("BORDERLINE_DB", defaultDB), "SQLite database file, created and seeded if missing (env BORDERLINE_DB)")
 	level := fs.String("log-level", env("BORDERLINE_LOG_LEVEL", "info"), "debug, info, warn or error (env BORDERLINE_LOG_LEVEL)")
+	ancestors := fs.String("frame-ancestors", env("BORDERLINE_FRAME_ANCESTORS", server.AnyAncestor),
+		"sites that may frame the embed (/embed): * for any, or origins such as https://news.example.com, separated by commas (env BORDERLINE_FRAME_ANCESTORS)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "borderline serve: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	frameAncestors, err := server.ParseFrameAncestors(*ancestors)
+	if err != nil {
+		fmt.Fprintln(stderr, "borderline serve: --frame-ancestors:", err)
 		return errUsage
 	}
 	log, err := newLogger(stderr, *level)
@@ -180,7 +188,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(st, assets, log)
+	srv, err := server.New(st, assets, log, server.WithFrameAncestors(frameAncestors))
 	if err != nil {
 		return err
 	}

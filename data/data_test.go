@@ -318,9 +318,10 @@ func TestCSVFormulasAreDefused(t *testing.T) {
 	}
 }
 
-// Summaries are in our own words. testdata/seed-shingles.txt holds hashes of
-// every six-word run in the five source reports (not their text, which we do
-// not republish); no title or summary may contain one.
+// Summaries and stories are in our own words. testdata/seed-shingles.txt
+// holds hashes of every six-word run in the five source reports (not their
+// text, which we do not republish); no title, summary, story description or
+// step intro may contain one.
 func TestSummariesAreOurOwnWords(t *testing.T) {
 	f, err := os.Open("testdata/seed-shingles.txt")
 	if err != nil {
@@ -345,15 +346,28 @@ func TestSummariesAreOurOwnWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var texts [][2]string // where, what
 	for _, in := range s.Incidents {
-		for field, text := range map[string]string{"title": in.Title, "summary": in.Summary} {
-			for _, sh := range shingles(text) {
-				if seedRuns[sh] {
-					t.Errorf("%s %s repeats six words of a report: %q", in.ID, field, text)
-					break
-				}
+		texts = append(texts, [2]string{in.ID + " title", in.Title}, [2]string{in.ID + " summary", in.Summary})
+	}
+	texts = append(texts, [2]string{"the built-in story", AllStoryTitle + ". " + AllStoryDescription})
+	for _, story := range s.Stories {
+		texts = append(texts, [2]string{"story " + story.ID, story.Title}, [2]string{"story " + story.ID + " description", story.Description})
+		for _, st := range story.Steps {
+			where := fmt.Sprintf("story %s step %d", story.ID, st.Step)
+			texts = append(texts, [2]string{where + " title", st.Title}, [2]string{where + " intro", st.Intro})
+		}
+	}
+	for _, tx := range texts {
+		for _, sh := range shingles(tx[1]) {
+			if seedRuns[sh] {
+				t.Errorf("%s repeats six words of a report: %q", tx[0], tx[1])
+				break
 			}
 		}
+	}
+	if len(s.Stories) == 0 {
+		t.Error("the seed has no stories to check")
 	}
 }
 

@@ -15,14 +15,16 @@ type Refs interface {
 	HasSource(id string) bool
 }
 
-// RefSet is a Refs over in-memory id sets.
+// RefSet is a Refs (and an IncidentRefs) over in-memory id sets.
 type RefSet struct {
-	Places  map[string]bool
-	Sources map[string]bool
+	Places    map[string]bool
+	Sources   map[string]bool
+	Incidents map[string]bool
 }
 
-func (r RefSet) HasPlace(id string) bool  { return r.Places[id] }
-func (r RefSet) HasSource(id string) bool { return r.Sources[id] }
+func (r RefSet) HasPlace(id string) bool    { return r.Places[id] }
+func (r RefSet) HasSource(id string) bool   { return r.Sources[id] }
+func (r RefSet) HasIncident(id string) bool { return r.Incidents[id] }
 
 // ReadIncidentsCSV reads incidents in the documented columns; the source
 // columns a download adds (IncidentSourceColumns) are allowed and ignored. It

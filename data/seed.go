@@ -15,7 +15,7 @@ import (
 
 // files is the seed: what fills an empty database. See data/README.md.
 //
-//go:embed sources.csv places.csv incidents.csv zones.csv layers/*.geojson
+//go:embed sources.csv places.csv incidents.csv zones.csv stories.csv story_steps.csv layers/*.geojson
 var files embed.FS
 
 // Layer names the base-map layers as they are served (collection id → file).
@@ -37,6 +37,7 @@ type Seed struct {
 	Places    []Place
 	Incidents []Incident
 	Zones     []Zone
+	Stories   []Story
 	Border    orb.LineString   // the land boundary only
 	Land      orb.MultiPolygon // North Korea
 	Provinces map[string]orb.MultiPolygon
@@ -72,6 +73,9 @@ func LoadSeed() (*Seed, error) {
 	if s.Zones, err = readFile(func(r io.Reader, name string) ([]Zone, error) { return ReadZones(r, name, refs) }, "zones.csv"); err != nil {
 		return nil, err
 	}
+	if s.Stories, err = s.loadStories(); err != nil {
+		return nil, err
+	}
 	if err := s.loadShapes(); err != nil {
 		return nil, err
 	}
@@ -95,6 +99,23 @@ func readFile[T any](read func(io.Reader, string) ([]T, error), name string) ([]
 		return nil, fmt.Errorf("seed %s: %w", name, err)
 	}
 	return out, nil
+}
+
+// loadStories reads the stories and their steps, which must point at the
+// seed's own incidents: the seed fills empty databases too, which hold no
+// imported incidents to point at.
+func (s *Seed) loadStories() ([]Story, error) {
+	stories, err := readFile(ReadStories, "stories.csv")
+	if err != nil {
+		return nil, err
+	}
+	refs := RefSet{Incidents: map[string]bool{}}
+	for _, in := range s.Incidents {
+		refs.Incidents[in.ID] = true
+	}
+	return readFile(func(r io.Reader, name string) ([]Story, error) {
+		return ReadStorySteps(r, name, stories, refs)
+	}, "story_steps.csv")
 }
 
 func (s *Seed) loadShapes() error {

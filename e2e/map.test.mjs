@@ -11,18 +11,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  BIN, SHOTS, tempDir, startServer, launchBrowser, openPage as open, getJSON as fetchJSON, foreignRequests, axeViolations,
+} from './harness.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.resolve(ROOT, process.env.BORDERLINE_BIN || 'bin/borderline');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOTS = path.join(ROOT, 'e2e', 'screenshots');
 const BEFORE_ZONE = '2020-08-25'; // the day before the shoot-on-sight order took effect
 const AFTER_ZONE = '2020-08-27';
 
@@ -38,7 +33,6 @@ const HOSTILE_CSV_ROW = [HOSTILE_ID, csvCell(HOSTILE_TITLE), csvCell(HOSTILE_SUM
   csvCell('<svg onload="window.__xss=3">'), ''].join(',');
 
 let server;
-let serverLog = '';
 let tmpDir;
 let base;
 let browser;
@@ -46,42 +40,8 @@ let incidents; // FeatureCollection from the API
 let zones;
 let places;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForHealth(url, ms) {
-  const deadline = Date.now() + ms;
-  let last;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${serverLog}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = err.message;
-    }
-    await sleep(150);
-  }
-  throw new Error(`server not healthy after ${ms} ms (${last}):\n${serverLog}`);
-}
-
-async function getJSON(p) {
-  const res = await fetch(base + p);
-  assert.equal(res.status, 200, `GET ${p}`);
-  return res.json();
-}
+const getJSON = (p) => fetchJSON(base, p);
+const openPage = (viewport, opts) => open(browser, viewport, opts);
 
 /** Incidents in force on an ISO day: the closed interval [in_force_from, in_force_to]. */
 function inForce(day) {
@@ -105,20 +65,6 @@ function isShootOnSight(f) {
   return /shoot|shot on sight|kill anyone/i.test(`${p.title} ${p.summary}`);
 }
 
-/** A page that records every request and every console error. */
-async function openPage(viewport, { mobile = false, bypassCSP = false } = {}) {
-  const context = await browser.newContext({
-    viewport, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1, serviceWorkers: 'block', bypassCSP,
-  });
-  const page = await context.newPage();
-  const requests = [];
-  const errors = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  return { context, page, requests, errors };
-}
-
 async function gotoReady(page, p) {
   await page.goto(base + p);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
@@ -140,18 +86,12 @@ async function offMapIds(page) {
 }
 
 function assertLocalOnly(requests) {
-  const foreign = requests.filter((u) => {
-    if (u.startsWith('data:') || u.startsWith('blob:')) return false;
-    return new URL(u).host !== new URL(base).host;
-  });
-  assert.deepEqual(foreign, [], 'requests left 127.0.0.1');
+  assert.deepEqual(foreignRequests(requests, [base]), [], 'requests left 127.0.0.1');
 }
 
 before(async () => {
   assert.ok(fs.existsSync(BIN), `server binary ${BIN} not found: run "make build" first (or set BORDERLINE_BIN)`);
-  assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'borderline-e2e-'));
+  tmpDir = tempDir();
   // One incident whose text is markup, imported the way a user would: the map
   // must show it as text and never run it.
   const db = path.join(tmpDir, 'test.db');
@@ -160,36 +100,17 @@ before(async () => {
   const imported = spawnSync(BIN, ['import', '--db', db, hostile], { encoding: 'utf8' });
   assert.equal(imported.status, 0, `import of the hostile incident failed: ${imported.stderr}`);
 
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`, '--db', path.join(tmpDir, 'test.db')], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  await waitForHealth(`${base}/healthz`, 60000);
-
+  server = await startServer(db);
+  base = server.base;
   incidents = await getJSON('/collections/incidents/items?limit=10000');
   zones = await getJSON('/collections/zones/items?limit=10000');
   places = await getJSON('/collections/places/items?limit=10000');
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    const exited = await Promise.race([
-      new Promise((r) => server.once('exit', () => r(true))),
-      sleep(5000).then(() => false),
-    ]);
-    if (!exited) server.kill('SIGKILL');
-  }
+  if (server) await server.stop();
   if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
 });
 
@@ -581,15 +502,8 @@ test('keyboard: the slider, the zones and the list work without a mouse', async 
 // its list, an open card, the phone layout with its sheet. axe is injected as
 // a script, which the strict CSP rightly refuses, so these pages bypass it.
 test('accessibility: no WCAG 2.1 A/AA violations that axe can find', async () => {
-  const axeSource = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
   const audit = async (page, label) => {
-    await page.addScriptTag({ path: axeSource });
-    const result = await page.evaluate(() => window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    }));
-    const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-    assert.deepEqual(found, [], `${label}: axe found violations`);
-    assert.ok(result.passes.length > 10, `${label}: axe ran its rules`);
+    assert.deepEqual(await axeViolations(page), [], `${label}: axe found violations`);
   };
   const broad = incidents.features.find(isShootOnSight);
   const desk = await openPage({ width: 1366, height: 768 }, { bypassCSP: true });

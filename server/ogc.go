@@ -72,7 +72,7 @@ func wantsJSON(c echo.Context) bool {
 func (s *Server) landing(c echo.Context) error {
 	c.Response().Header().Add("Vary", "Accept")
 	if !wantsJSON(c) {
-		return s.assets.serve(c, "static", "index.html")
+		return s.page(c, mapPage, ContentSecurityPolicy)
 	}
 	base := baseURL(c)
 	return c.JSON(http.StatusOK, map[string]any{

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -36,6 +37,23 @@ func (s *Server) openAPI(c echo.Context) error {
 	jsonResp := func(desc string) map[string]any {
 		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
 	}
+	schemaResp := func(desc, schema string) map[string]any {
+		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + schema}}}}
+	}
+	jsonOnly := param("f", "query", "json, the only format", map[string]any{"type": "string", "enum": []string{"json"}}, false)
+	integer := map[string]any{"type": "integer"}
+	links := map[string]any{"type": "array", "items": map[string]any{"type": "object", "required": []string{"href", "rel"},
+		"properties": map[string]any{"href": str, "rel": str, "type": str, "title": str}}}
+	object := func(props map[string]any) map[string]any {
+		required := make([]string, 0, len(props))
+		for k := range props {
+			required = append(required, k)
+		}
+		slices.Sort(required)
+		return map[string]any{"type": "object", "required": required, "properties": props}
+	}
+	storySummary := object(map[string]any{"id": str, "title": str, "description": str, "steps": integer, "links": links})
+	storyStep := object(map[string]any{"step": integer, "incident": str, "title": str, "intro": str})
 	doc := map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{
@@ -76,10 +94,21 @@ func (s *Server) openAPI(c echo.Context) error {
 					"text/html":        map[string]any{"schema": str},
 					"application/json": map[string]any{"schema": map[string]any{"type": "object"}},
 				}}, "400": errorResp}}},
+			"/stories": map[string]any{"get": map[string]any{"summary": "Stories for the classroom presentation mode: the curated ones, then \"all\" (every incident in date order)", "operationId": "getStories",
+				"parameters": []any{jsonOnly},
+				"responses":  map[string]any{"200": schemaResp("The stories, each with its number of steps", "storyList"), "400": errorResp}}},
+			"/stories/{storyId}": map[string]any{"get": map[string]any{"summary": "One story and its steps, in order", "operationId": "getStory",
+				"parameters": []any{param("storyId", "path", "The story (\"all\" is every incident, by the day it comes into force, then id)", str, true), jsonOnly},
+				"responses":  map[string]any{"200": schemaResp("The story; each step names an incident of the incidents collection", "story"), "400": errorResp, "404": errorResp}}},
 			"/healthz": map[string]any{"get": map[string]any{"summary": "Liveness and database check", "operationId": "getHealth", "responses": map[string]any{"200": jsonResp("ok"), "503": jsonResp("the database does not answer")}}},
 		},
-		"components": map[string]any{"schemas": map[string]any{"error": map[string]any{"type": "object", "required": []string{"code", "description"},
-			"properties": map[string]any{"code": str, "description": str, "parameter": str}}}},
+		"components": map[string]any{"schemas": map[string]any{
+			"error": map[string]any{"type": "object", "required": []string{"code", "description"},
+				"properties": map[string]any{"code": str, "description": str, "parameter": str}},
+			"storyList": object(map[string]any{"stories": map[string]any{"type": "array", "items": storySummary}, "links": links}),
+			"story": object(map[string]any{"id": str, "title": str, "description": str,
+				"steps": map[string]any{"type": "array", "items": storyStep}, "links": links}),
+		}},
 	}
 	return c.JSON(http.StatusOK, doc)
 }

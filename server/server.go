@@ -1,6 +1,7 @@
-// Package server answers HTTP: the map pages, the static front end, and the
-// OGC API – Features endpoints over the store. Handlers only read; writes
-// happen through the borderline import command.
+// Package server answers HTTP: the map pages, the static front end, the
+// OGC API – Features endpoints over the store, and the stories the classroom
+// presentation steps through. Handlers only read; writes happen through the
+// borderline import command.
 package server
 
 import (
@@ -27,12 +28,6 @@ type Assets struct {
 	Vendor fs.FS // node_modules/leaflet/dist
 }
 
-// ContentSecurityPolicy forbids inline script and style and every origin but
-// our own, except OpenStreetMap's tiles, which a reader may switch on.
-const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
-	"img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; font-src 'self'; " +
-	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
-
 // Server holds what the handlers share.
 type Server struct {
 	store    *store.Store
@@ -41,10 +36,20 @@ type Server struct {
 	assets   *assetSet
 	citeTmpl *template.Template
 	shapes   *shapeCache // simplified shapes (simplify=)
+	embedCSP string
+}
+
+// Option changes how the server answers.
+type Option func(*Server)
+
+// WithFrameAncestors limits which sites may frame /embed (from
+// ParseFrameAncestors); by default any site may.
+func WithFrameAncestors(origins []string) Option {
+	return func(s *Server) { s.embedCSP = embedPolicy(origins) }
 }
 
 // New builds the HTTP handler.
-func New(st *store.Store, assets Assets, log *slog.Logger) (*Server, error) {
+func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Server, error) {
 	as, err := loadAssets(assets)
 	if err != nil {
 		return nil, err
@@ -55,7 +60,11 @@ func New(st *store.Store, assets Assets, log *slog.Logger) (*Server, error) {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{store: st, log: log, echo: e, assets: as, citeTmpl: citeTmpl, shapes: &shapeCache{maxBytes: shapeCacheBytes}}
+	s := &Server{store: st, log: log, echo: e, assets: as, citeTmpl: citeTmpl, shapes: &shapeCache{maxBytes: shapeCacheBytes},
+		embedCSP: embedPolicy(nil)}
+	for _, o := range opts {
+		o(s)
+	}
 	e.HTTPErrorHandler = errorHandler(log)
 
 	e.Use(middleware.Recover())
@@ -72,6 +81,10 @@ func New(st *store.Store, assets Assets, log *slog.Logger) (*Server, error) {
 		e.HEAD(path, h)
 	}
 	get("/", s.landing)
+	get("/embed", s.embed)
+	get("/embed/", s.embed)
+	get("/embed.js", s.embedHost)
+	get("/oembed", s.oembed)
 	get("/healthz", s.healthz)
 	get("/conformance", s.conformance)
 	get("/api", s.openAPI)
@@ -80,6 +93,8 @@ func New(st *store.Store, assets Assets, log *slog.Logger) (*Server, error) {
 	get("/collections/:id/items", s.items)
 	get("/collections/:id/items/:fid", s.item)
 	get("/cite", s.cite)
+	get("/stories", s.stories)
+	get("/stories/:id", s.story)
 	get("/static/*", s.assets.handler("static"))
 	get("/vendor/leaflet/*", s.assets.handler("vendor"))
 	get("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
@@ -136,7 +151,8 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
 		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
 		// The data is public: let other sites' scripts and QGIS-like tools read it.
-		if p := c.Request().URL.Path; strings.HasPrefix(p, "/collections") || p == "/conformance" || p == "/api" || p == "/cite" {
+		if p := c.Request().URL.Path; strings.HasPrefix(p, "/collections") || p == "/conformance" || p == "/api" || p == "/cite" ||
+			p == "/stories" || strings.HasPrefix(p, "/stories/") {
 			h.Set("Access-Control-Allow-Origin", "*")
 		}
 		return next(c)

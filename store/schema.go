@@ -173,6 +173,31 @@ CREATE TABLE extent (
 	`
 ALTER TABLE source ADD COLUMN published_inferred INTEGER NOT NULL DEFAULT 0 CHECK (published_inferred IN (0, 1));
 `,
+	// 4: stories for the classroom presentation mode.
+	`
+-- The curated stories of the seed. The built-in story of every incident is
+-- not stored: it is read from incident when asked, so imports are in it.
+CREATE TABLE story (
+	id          TEXT PRIMARY KEY,
+	ord         INTEGER NOT NULL, -- stories are listed in the seed file's order
+	title       TEXT NOT NULL,
+	description TEXT NOT NULL
+) STRICT;
+
+-- A step names its incident by id, as the seed file does. The reference is
+-- checked statement by statement, so a seed writes its new stories before it
+-- removes incidents that only the old stories pointed at.
+CREATE TABLE story_step (
+	story_id    TEXT NOT NULL REFERENCES story (id) ON DELETE CASCADE,
+	step        INTEGER NOT NULL CHECK (step >= 1),
+	incident_id TEXT NOT NULL REFERENCES incident (id),
+	title       TEXT NOT NULL,
+	intro       TEXT NOT NULL,
+	PRIMARY KEY (story_id, step)
+) STRICT;
+-- Removing an incident looks here for steps that still need it.
+CREATE INDEX story_step_incident ON story_step (incident_id);
+`,
 }
 
 // refreshExtentsSQL recomputes the extent table; it ends every write.

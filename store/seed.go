@@ -104,6 +104,11 @@ func (s *Store) Seed(ctx context.Context, seed *data.Seed, log *slog.Logger) (Se
 		}
 		res.Incidents++
 	}
+	// Between the two: the new steps point at incidents written above, and
+	// the old steps no longer hold on to incidents removed below.
+	if err := replaceStories(ctx, tx, seed.Stories); err != nil {
+		return res, err
+	}
 	if res.Removed, err = removeStaleSeed(ctx, tx, inSeed); err != nil {
 		return res, err
 	}

@@ -1,5 +1,8 @@
 // The HTTP/JSON contract with the server (docs/architecture.md):
-// OGC API – Features collections as GeoJSON FeatureCollections.
+// OGC API – Features collections as GeoJSON FeatureCollections. URLs are
+// resolved against the site's root (site.js), not the host's.
+
+import { siteURL } from './site.js';
 
 export const COLLECTIONS = ['countries', 'provinces', 'rivers', 'border', 'zones', 'places', 'incidents'];
 
@@ -20,7 +23,7 @@ export class ApiError extends Error {
  */
 export async function fetchItems(collection, params = {}, { signal, follow = true } = {}) {
   const query = new URLSearchParams({ limit: '10000', ...params });
-  let url = `/collections/${encodeURIComponent(collection)}/items?${query}`;
+  let url = siteURL(`collections/${encodeURIComponent(collection)}/items?${query}`);
   let all = null;
   while (url) {
     const page = await fetchPage(collection, url, signal);
@@ -37,7 +40,7 @@ export async function fetchItems(collection, params = {}, { signal, follow = tru
 
 /** GET /collections/{id}/items/{featureId}: one GeoJSON Feature. */
 export async function fetchFeature(collection, id, { signal } = {}) {
-  const url = `/collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(id)}`;
+  const url = siteURL(`collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(id)}`);
   const body = await fetchJSON(collection, url, signal);
   if (!body || body.type !== 'Feature') {
     throw new ApiError(`The server sent something other than a Feature for ${collection}/${id}.`, 200);
@@ -47,7 +50,7 @@ export async function fetchFeature(collection, id, { signal } = {}) {
 
 function nextPath(href) {
   const u = new URL(href, window.location.href);
-  return u.pathname.startsWith('/collections/') ? u.pathname + u.search : null;
+  return u.pathname.startsWith('/collections/') ? siteURL(u.pathname + u.search) : null;
 }
 
 async function fetchPage(collection, url, signal) {

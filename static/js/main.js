@@ -1,30 +1,24 @@
-// Borderline front end: wires the modules together.
-//   leaflet.js    Leaflet (the minified build index.html loads) as a module
+// Borderline front end: the full map (/) and the embed (/embed) — the same
+// app; the page's markup decides which parts it has (the embed has no top bar
+// and keeps its list in a sheet that opens on demand).
+//   site.js       where this copy lives (server or static copy)
 //   api.js        HTTP contract (OGC API – Features)
 //   incidents.js  which incidents are in force on a day; counts per month
-//   basemap.js    offline base map (countries, provinces, rivers, border), OSM option
-//   zones.js      hatched forbidden zones and the border band
-//   places.js     labelled place markers
-//   areas.js      outline of the provinces or countries a selected incident covers
-//   markers.js    incident symbols (category, certainty) and the ring for shared points
+//   mapview.js    the map: base map, zones, places, markers, area outlines
 //   timeline.js   chart, slider, play/pause
 //   panel.js      list and card (side panel / bottom sheet)
-//   legend.js     map legend
+//   share.js      the share dialog: link, embed code, presentation, downloads
+//   embedframe.js what the embed tells its host page (height) and links to
 //   state.js      view state in the URL
 //   dom.js, dates.js, categories.js: helpers and code lists
 
-import L from './leaflet.js';
 import { fetchItems } from './api.js';
-import { IncidentSource } from './incidents.js';
-import { createBaseMap, ATTRIBUTION } from './basemap.js';
-import { ZoneLayer } from './zones.js';
-import { PlaceLayer, POINT_KINDS } from './places.js';
-import { AreaHighlight } from './areas.js';
-import { IncidentLayer } from './markers.js';
+import { MapView, loadMapData } from './mapview.js';
 import { Timeline } from './timeline.js';
 import { Panel } from './panel.js';
-import { createLegend } from './legend.js';
-import { readState, writeState, MAX_QUERY } from './state.js';
+import { setupShare } from './share.js';
+import { setupEmbedFrame } from './embedframe.js';
+import { readState, writeState, buildSearch, MAX_QUERY } from './state.js';
 import { el, debounce } from './dom.js';
 import { CATEGORIES, CATEGORY_IDS } from './categories.js';
 import { dayOf, isoOf, longDate, monthStart, monthEnd } from './dates.js';
@@ -35,9 +29,6 @@ const DEFAULT_DAY = dayOf('2020-08-26');
 // to choose from (the count says how many there are).
 const MIN_QUERY = 2;
 const SEARCH_LIMIT = 100;
-// The open legend's width (app.css .legend); the first view leaves room for it.
-const LEGEND_WIDTH = 300;
-const CONTROLS_WIDTH = 56; // Leaflet's zoom and layer buttons with their margin
 const phoneQuery = window.matchMedia('(max-width: 700px)');
 
 const $ = (sel) => document.querySelector(sel);
@@ -53,6 +44,7 @@ function setStatus(text, { error = false } = {}) {
 function buildCategoryFilter(selected, onChange) {
   const fieldset = $('#category-filter');
   const toggle = $('#filters-toggle');
+  if (!fieldset) return; // the embed has no filter bar: its filters come from the URL
   for (const c of CATEGORIES) {
     const input = el('input', { type: 'checkbox', name: 'category', value: c.id, id: `cat-${c.id}` });
     input.checked = selected.has(c.id);
@@ -70,69 +62,31 @@ function buildCategoryFilter(selected, onChange) {
     count();
     onChange(now);
   });
+  const close = () => {
+    toggle.setAttribute('aria-expanded', 'false');
+    $('#filters').classList.remove('is-open');
+  };
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
     $('#filters').classList.toggle('is-open', open);
   });
   document.addEventListener('click', (e) => {
-    if ($('#filters').classList.contains('is-open') && !$('#filters').contains(e.target)) {
-      toggle.setAttribute('aria-expanded', 'false');
-      $('#filters').classList.remove('is-open');
-    }
+    if ($('#filters').classList.contains('is-open') && !$('#filters').contains(e.target)) close();
   });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && $('#filters').classList.contains('is-open')) {
-      toggle.setAttribute('aria-expanded', 'false');
-      $('#filters').classList.remove('is-open');
+      close();
       toggle.focus();
     }
   });
   count();
 }
 
-function setupShare() {
-  const btn = $('#share-btn');
-  const status = $('#share-status');
-  let timer = 0;
-  const say = (text) => {
-    status.textContent = text;
-    status.classList.add('is-visible');
-    clearTimeout(timer);
-    timer = setTimeout(() => { status.classList.remove('is-visible'); status.textContent = ''; }, 4000);
-  };
-  btn.addEventListener('click', async () => {
-    const url = window.location.href;
-    try {
-      await navigator.clipboard.writeText(url);
-      say('Link to this view copied');
-    } catch {
-      // No clipboard access (e.g. an insecure context): show the link to copy by hand.
-      const input = el('input', { type: 'text', readonly: true, value: url, class: 'share-input', 'aria-label': 'Link to this view' });
-      status.textContent = '';
-      status.append('Copy this link: ', input);
-      status.classList.add('is-visible');
-      input.select();
-      clearTimeout(timer);
-      timer = setTimeout(() => { status.classList.remove('is-visible'); status.textContent = ''; }, 12000);
-    }
-  });
-}
-
-async function loadAll() {
-  const names = ['countries', 'provinces', 'rivers', 'border', 'zones', 'places'];
-  // Areas among the places (provinces, countries, the border) come with their
-  // shapes, which the base layers already draw: ask only for what gets a dot.
-  const params = { places: { kind: [...POINT_KINDS].join(',') } };
-  const [layers, source] = await Promise.all([
-    Promise.all(names.map((n) => fetchItems(n, params[n]))),
-    IncidentSource.load(),
-  ]);
-  const data = Object.fromEntries(names.map((n, i) => [n, layers[i]]));
-  return { data, source };
-}
-
 async function start() {
+  const embed = document.body.dataset.page === 'embed';
+  // The embed is a small window whatever the screen: list and card live in a sheet.
+  const compact = () => embed || phoneQuery.matches;
   const initial = readState();
   const state = {
     categories: new Set(initial.categories || CATEGORY_IDS),
@@ -140,60 +94,45 @@ async function start() {
     query: initial.query || '',
   };
 
-  const map = L.map('map', {
-    zoomSnap: 0.25,
-    zoomDelta: 0.5,
-    wheelPxPerZoomLevel: 90,
-    minZoom: 4.5,
-    maxZoom: 16,
-    maxBounds: [[30, 110], [50, 145]],
-    maxBoundsViscosity: 0.8,
-    attributionControl: false,
-    zoomControl: false,
+  const legendOpen = !embed && !(phoneQuery.matches || window.innerHeight < 600 || window.innerWidth < 1200);
+  const view = new MapView('map', {
+    center: initial.center,
+    zoom: initial.zoom,
+    phone: phoneQuery.matches || (embed && window.innerWidth < 500),
+    legendOpen,
+    // The embed credits the sources and map data in its own footer.
+    attribution: !embed,
+    onSelect: (id, opts) => select(id, opts),
   });
-  L.control.zoom({ position: 'topright' }).addTo(map);
-  L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' })
-    .addAttribution(ATTRIBUTION).addTo(map);
-  if (!phoneQuery.matches) L.control.scale({ imperial: false, position: 'bottomright' }).addTo(map);
-  // Provisional view so the map is usable while the data loads.
-  map.setView(initial.center || [41.0, 127.4], initial.zoom ?? 6);
+  const { map } = view;
 
-  setupShare();
+  /** The query string of what is on screen now. */
+  function currentSearch() {
+    const c = map.getCenter();
+    return buildSearch({
+      date: isoOf(state.day),
+      incident: state.selectedId || undefined,
+      center: [c.lat, c.lng],
+      zoom: map.getZoom(),
+      categories: CATEGORY_IDS.filter((id) => state.categories.has(id)),
+      query: state.query || undefined,
+    });
+  }
+  const stateListeners = [];
+  const saveState = debounce(() => {
+    writeState(currentSearch());
+    for (const fn of stateListeners) fn();
+  }, 250);
 
   let loaded;
   try {
-    loaded = await loadAll();
+    loaded = await loadMapData();
   } catch (err) {
     setStatus(`The map data could not be loaded. ${err.message}`, { error: true });
     throw err;
   }
-  const { data, source } = loaded;
-
-  const legendOpen = !(phoneQuery.matches || window.innerHeight < 600 || window.innerWidth < 1200);
-  const base = createBaseMap(map, data);
-  const zones = new ZoneLayer(map, { zones: data.zones, countries: data.countries, landBorder: base.landBorder });
-  const places = new PlaceLayer(map, data.places).addTo(map);
-  const areas = new AreaHighlight(map, { border: base.landBorder });
-
-  if (!initial.center) {
-    // The border and the towns within 200 km of it (Pyongyang is 160 km away).
-    const view = L.latLngBounds(base.borderBounds.getSouthWest(), base.borderBounds.getNorthEast());
-    for (const f of data.places.features || []) {
-      const p = f.properties || {};
-      if (f.geometry && f.geometry.type === 'Point' && p.kind === 'city'
-        && typeof p.border_distance_km === 'number' && p.border_distance_km < 200) {
-        view.extend(L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]));
-      }
-    }
-    // The open legend (top left) and the zoom and layer buttons (top right)
-    // cover the map: keep the first view clear of them.
-    const pad = phoneQuery.matches ? [24, 36] : [30, 30];
-    map.fitBounds(view, {
-      animate: false,
-      paddingTopLeft: legendOpen ? [LEGEND_WIDTH + 20, pad[1]] : pad,
-      paddingBottomRight: phoneQuery.matches ? pad : [CONTROLS_WIDTH + 10, pad[1]],
-    });
-  }
+  const { source } = loaded;
+  view.draw(loaded);
 
   // --- time range --------------------------------------------------------
   const ext = source.extent();
@@ -202,19 +141,6 @@ async function start() {
   if (Number.isNaN(day) && state.selectedId && source.get(state.selectedId)) day = source.get(state.selectedId).from;
   if (Number.isNaN(day)) day = DEFAULT_DAY;
   day = Math.min(range.max, Math.max(range.min, day));
-
-  // --- URL state -----------------------------------------------------------
-  const saveState = debounce(() => {
-    const c = map.getCenter();
-    writeState({
-      date: isoOf(state.day),
-      incident: state.selectedId || undefined,
-      center: [c.lat, c.lng],
-      zoom: map.getZoom(),
-      categories: CATEGORY_IDS.filter((id) => state.categories.has(id)),
-      query: state.query || undefined,
-    });
-  }, 250);
 
   // --- announcements -------------------------------------------------------
   const live = $('#live');
@@ -227,17 +153,14 @@ async function start() {
     onClose: () => select(null, { source: 'close' }),
     onShowOnMap: (id) => showOnMap(id),
   });
-  const incidents = new IncidentLayer(map, { onSelect: (id, opts) => select(id, opts) });
 
   function showOnMap(id) {
     const item = source.get(id);
-    const pts = incidents.latLngsFor(item);
-    if (!pts.length) return;
-    if (phoneQuery.matches) panel.setSheetOpen(false);
-    if (pts.length === 1) map.setView(pts[0], Math.max(map.getZoom(), 8));
-    else map.fitBounds(L.latLngBounds(pts).pad(0.3), { maxZoom: 9 });
-    const first = incidents.markerElements(id)[0];
-    if (first && !phoneQuery.matches) first.focus({ preventScroll: true });
+    if (!view.latLngsFor(item).length) return;
+    if (compact()) panel.setSheetOpen(false);
+    view.zoomTo(item);
+    const first = view.incidents.markerElements(id)[0];
+    if (first && !compact()) first.focus({ preventScroll: true });
   }
 
   let cardInForce = null;
@@ -247,24 +170,16 @@ async function start() {
       timeline.setDay(item.from); // a search result from another date: go there
     }
     state.selectedId = item ? item.id : null;
-    incidents.select(state.selectedId);
-    areas.show(item).then((n) => { document.body.dataset.areas = String(n); });
+    view.select(item).then((n) => { document.body.dataset.areas = String(n); });
     if (item) {
       cardInForce = item.from <= state.day && state.day <= item.to;
       panel.showCard(item, state.day, { focus: from === 'list' || from === 'map' });
-      if (phoneQuery.matches && (from === 'map' || from === 'list')) panel.setSheetOpen(true);
-      // A permalink without a map position still has to show what it points at.
-      if ((from === 'list' || (from === 'url' && !initial.center)) && !item.offMap) {
-        const pts = incidents.latLngsFor(item);
-        // Inset, so a marker half under the timeline does not count as shown;
-        // and measured afresh, as the layout may have settled since load.
-        map.invalidateSize({ pan: false });
-        const view = map.getBounds().pad(-0.1);
-        if (pts.length && !pts.some((p) => view.contains(p))) {
-          // A permalink lands at once; a click in the list glides.
-          map.panTo(pts.length === 1 ? pts[0] : L.latLngBounds(pts).getCenter(), { animate: from === 'list' });
-        }
-      }
+      if (compact() && (from === 'map' || from === 'list')) panel.setSheetOpen(true);
+      // An embed made for one incident shows its card, where the frame leaves room for the map beside it.
+      if (embed && from === 'url' && window.innerWidth >= 600) panel.setSheetOpen(true);
+      // A permalink without a map position still has to show what it points at;
+      // a permalink lands at once, a click in the list glides.
+      if (from === 'list' || (from === 'url' && !initial.center)) view.reveal(item, { animate: from === 'list' });
     } else {
       cardInForce = null;
       panel.hideCard({ focus: from === 'close' });
@@ -281,10 +196,10 @@ async function start() {
       source.inForce(state.day, null),
     ]);
     if (mine !== seq) return; // a newer update is under way
-    incidents.setIncidents(shown);
+    const activeZones = view.show(shown, state.day);
     if (!searching()) panel.renderList(shown, state.day, { total: all.length, hiddenByFilter: all.length - shown.length });
-    const activeZones = zones.setDay(state.day);
     const n = shown.length;
+    if (!searching()) state.shown = n;
     const count = $('#date-count');
     count.textContent = `${n} incident${n === 1 ? '' : 's'} in force`;
     if (activeZones.length) count.appendChild(el('span', { class: 'zone-flag' }, ' · forbidden zone in force'));
@@ -358,6 +273,8 @@ async function start() {
     const matched = typeof fc.numberMatched === 'number' ? fc.numberMatched : found.length;
     // Behind an open card the list is hidden: the results wait there for its closing.
     panel.renderSearch(text, shown, { matched, hiddenByFilter: found.length - shown.length });
+    state.shown = shown.length;
+    saveState();
     announce(`${matched} incident${matched === 1 ? '' : 's'} match ${text}.`);
     document.body.dataset.search = text;
   }
@@ -385,22 +302,21 @@ async function start() {
   }
   searchClear.addEventListener('click', clearSearch);
 
-  // --- map controls ----------------------------------------------------------
-  createLegend(map, {
-    collapsed: !legendOpen,
-    position: 'topleft',
-  });
-  // Labels make way for the open legend and come back when it closes.
-  $('.legend-toggle').addEventListener('click', () => requestAnimationFrame(() => places.declutter()));
-  L.control.layers(null, {
-    'Places': places.group,
-    'Incidents': incidents.group,
-    'Provinces': base.provinces,
-    'Rivers': base.rivers,
-    'OpenStreetMap tiles (online)': base.osm,
-  }, { position: 'topright', collapsed: true }).addTo(map);
-
   map.on('moveend', saveState);
+
+  // What is on screen, for the share dialog and the embed's links.
+  const current = {
+    search: currentSearch,
+    day: () => state.day,
+    categories: () => CATEGORY_IDS.filter((id) => state.categories.has(id)),
+    query: () => (searching() ? state.query : ''),
+    count: () => state.shown,
+    isRegionView: () => view.isRegionView(),
+    selected: () => (state.selectedId ? source.get(state.selectedId) : null),
+    onChange: (fn) => stateListeners.push(fn),
+  };
+  if (embed) setupEmbedFrame({ current, panel });
+  else setupShare({ current });
 
   await update();
   await updateChart();
@@ -413,7 +329,7 @@ async function start() {
   document.body.classList.add('is-ready');
   // Let tests and embedders know the first render is complete.
   document.body.dataset.ready = 'true';
-  requestAnimationFrame(() => places.declutter());
+  requestAnimationFrame(() => view.declutter());
 }
 
 start().catch((err) => {

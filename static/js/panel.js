@@ -33,6 +33,9 @@ export class Panel {
     this.cardView = root.querySelector('#card');
     this.handle = root.querySelector('#sheet-handle');
     this.handleText = root.querySelector('#sheet-handle-text');
+    // The embed opens its sheet from a button on the map, which shows the count too.
+    this.opener = document.querySelector('#sheet-open');
+    this.openerText = document.querySelector('#sheet-open-text');
     this.selectedId = null;
     this.lastListFocusId = null;
 
@@ -58,15 +61,39 @@ export class Panel {
       buttons[j].focus();
     });
     if (this.handle) {
-      this.handle.addEventListener('click', () => this.setSheetOpen(!this.sheetOpen));
+      this.handle.addEventListener('click', () => this.setSheetOpen(!this.sheetOpen, { focus: Boolean(this.opener) }));
+    }
+    if (this.opener) {
+      this.opener.addEventListener('click', () => this.setSheetOpen(!this.sheetOpen, { focus: true }));
+      // Over the embed's map the sheet is a dialog-like layer: Escape closes it.
+      root.addEventListener('keydown', (e) => {
+        if (e.key === 'Escape' && this.sheetOpen && !e.defaultPrevented) {
+          e.preventDefault();
+          this.setSheetOpen(false, { focus: true });
+        }
+      });
     }
   }
 
   get sheetOpen() { return this.root.classList.contains('is-open'); }
 
-  setSheetOpen(open) {
+  /** Opens or closes the sheet; with `focus`, focus goes into it or back to its opener. */
+  setSheetOpen(open, { focus = false } = {}) {
     this.root.classList.toggle('is-open', open);
     if (this.handle) this.handle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    if (this.opener) this.opener.setAttribute('aria-expanded', open ? 'true' : 'false');
+    document.body.classList.toggle('sheet-is-open', open);
+    if (!focus) return;
+    if (open) {
+      const target = this.cardView.hidden ? this.heading : this.cardView.querySelector('.card-title');
+      (target || this.heading).focus({ preventScroll: true });
+    } else {
+      (this.opener || this.handle).focus({ preventScroll: true });
+    }
+  }
+
+  setOpenerText(text) {
+    if (this.openerText) this.openerText.textContent = text;
   }
 
   /** Renders the list for `day`: on-map incidents, then the off-map ones under their own heading. */
@@ -78,6 +105,7 @@ export class Panel {
     this.heading.textContent = `${n} incident${n === 1 ? '' : 's'} in force`;
     this.root.querySelector('#list-date').textContent = `on ${longDate(day)}`;
     if (this.handleText) this.handleText.textContent = `${n} incident${n === 1 ? '' : 's'} in force · ${shortDate(day)}`;
+    this.setOpenerText(`${n} incident${n === 1 ? '' : 's'}`);
     const focusedId = document.activeElement && this.list.contains(document.activeElement)
       ? document.activeElement.dataset.id : null;
     clear(this.list);
@@ -117,6 +145,7 @@ export class Panel {
     this.heading.textContent = error ? 'The search failed' : matches;
     this.root.querySelector('#list-date').textContent = error || 'at any date, oldest first: choose one to go to its date';
     if (this.handleText) this.handleText.textContent = error ? 'Search failed' : matches;
+    this.setOpenerText(error ? 'Search failed' : `${matched} match${matched === 1 ? '' : 'es'}`);
     clear(this.list);
     if (error) return;
     if (!n) {

@@ -49,9 +49,9 @@ export function buildSearch(state) {
   return s ? `?${s}` : '';
 }
 
-/** Replaces the current history entry (no new entry per slider step). */
-export function writeState(state) {
-  const url = `${window.location.pathname}${buildSearch(state)}${window.location.hash}`;
+/** Replaces the current history entry (no new entry per slider step) with a query string from buildSearch. */
+export function writeState(search) {
+  const url = `${window.location.pathname}${search}${window.location.hash}`;
   if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
     window.history.replaceState(null, '', url);
   }

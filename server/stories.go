@@ -1,0 +1,114 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/borderline/borderline/store"
+)
+
+// The JSON of /stories and /stories/{id}, which the presentation mode reads.
+type (
+	storyListDoc struct {
+		Stories []storySummaryDoc `json:"stories"`
+		Links   []link            `json:"links"`
+	}
+	storySummaryDoc struct {
+		ID          string `json:"id"`
+		Title       string `json:"title"`
+		Description string `json:"description"`
+		Steps       int    `json:"steps"` // how many; /stories/{id} lists them
+		Links       []link `json:"links"`
+	}
+	storyDoc struct {
+		ID          string         `json:"id"`
+		Title       string         `json:"title"`
+		Description string         `json:"description"`
+		Steps       []storyStepDoc `json:"steps"`
+		Links       []link         `json:"links"`
+	}
+	storyStepDoc struct {
+		Step     int    `json:"step"`
+		Incident string `json:"incident"` // an id in the incidents collection
+		Title    string `json:"title"`
+		Intro    string `json:"intro"`
+	}
+)
+
+func storyURL(base, id string) string { return base + "/stories/" + url.PathEscape(id) }
+
+func (s *Server) stories(c echo.Context) error {
+	if err := onlyJSON(c, "the list of stories"); err != nil {
+		return err
+	}
+	if done, err := s.notModified(c); done || err != nil {
+		return err
+	}
+	list, err := s.store.Stories(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	base := baseURL(c)
+	doc := storyListDoc{
+		Stories: make([]storySummaryDoc, 0, len(list)),
+		Links:   []link{{Href: base + "/stories", Rel: "self", Type: echo.MIMEApplicationJSON}},
+	}
+	for _, st := range list {
+		doc.Stories = append(doc.Stories, storySummaryDoc{ID: st.ID, Title: st.Title, Description: st.Description, Steps: st.Steps,
+			Links: []link{{Href: storyURL(base, st.ID), Rel: "self", Type: echo.MIMEApplicationJSON}}})
+	}
+	return c.JSON(http.StatusOK, doc)
+}
+
+func (s *Server) story(c echo.Context) error {
+	id := c.Param("id")
+	if err := onlyJSON(c, "a story"); err != nil {
+		return err
+	}
+	if done, err := s.notModified(c); done || err != nil {
+		return err
+	}
+	st, err := s.store.Story(c.Request().Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("there is no story %q; see /stories", id)
+	}
+	if err != nil {
+		return err
+	}
+	base := baseURL(c)
+	doc := storyDoc{ID: st.ID, Title: st.Title, Description: st.Description, Steps: make([]storyStepDoc, 0, len(st.Steps)),
+		Links: []link{
+			{Href: storyURL(base, st.ID), Rel: "self", Type: echo.MIMEApplicationJSON},
+			{Href: base + "/collections/incidents/items", Rel: "items", Type: geoJSONType},
+		}}
+	for _, step := range st.Steps {
+		doc.Steps = append(doc.Steps, storyStepDoc{Step: step.Step, Incident: step.IncidentID, Title: step.Title, Intro: step.Intro})
+	}
+	return c.JSON(http.StatusOK, doc)
+}
+
+// onlyJSON refuses every query parameter but f=json: a story comes in one
+// form, and a misspelt parameter should be told, not ignored.
+func onlyJSON(c echo.Context, what string) error {
+	values := c.QueryParams()
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // name the same parameter every time
+	for _, k := range keys {
+		switch {
+		case k != "f":
+			return badParam(k, "unknown parameter; %s takes only f=json", what)
+		case len(values[k]) > 1:
+			return badParam(k, "given %d times; give it once", len(values[k]))
+		case values[k][0] != "" && values[k][0] != "json":
+			return badParam(k, "%q is not a format for %s; use json", values[k][0], what)
+		}
+	}
+	return nil
+}

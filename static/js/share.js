@@ -1,0 +1,226 @@
+// The share dialog of the full map: the permalink of the view, the code that
+// embeds it (responsive or of a fixed height) with a live preview, a start
+// for the classroom presentation, and downloads of exactly the incidents the
+// map shows, with the citation. A native <dialog>: it traps focus, Escape
+// closes it, and focus returns to the Share button.
+
+import { el, clear } from './dom.js';
+import { pageURL, siteURL, STATIC } from './site.js';
+import { longDate, isoOf } from './dates.js';
+import { CATEGORIES } from './categories.js';
+import { fetchStories } from './stories.js';
+import { HEIGHT_MESSAGE } from './embedframe.js';
+
+const $ = (sel) => document.querySelector(sel);
+const DEFAULT_HEIGHT = 560;
+
+/** The embed code for a view: an iframe, and for a responsive one the host script. */
+export function embedCode(search, { responsive, height = DEFAULT_HEIGHT, title }) {
+  const src = pageURL('embed', search);
+  const attr = (s) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+  if (responsive) {
+    return `<iframe src="${attr(src)}" title="${attr(title)}" width="100%" height="${DEFAULT_HEIGHT}" style="border:0" loading="lazy" data-borderline-responsive></iframe>\n`
+      + `<script async src="${attr(siteURL('embed.js'))}"></script>`;
+  }
+  return `<iframe src="${attr(src)}" title="${attr(title)}" width="100%" height="${height}" style="border:0" loading="lazy"></iframe>`;
+}
+
+/** What the map shows, in words: "the 11 incidents in force on …, in 3 categories". */
+function viewWords(current, count) {
+  const cats = current.categories();
+  const catText = cats.length === CATEGORIES.length ? 'all categories'
+    : `${cats.length} of ${CATEGORIES.length} categories (${cats.map((c) => CATEGORIES.find((k) => k.id === c).short).join(', ')})`;
+  const q = current.query();
+  if (q) return `Incidents matching “${q}” at any date, in ${catText}.`;
+  const n = typeof count === 'number' ? `${count} incident${count === 1 ? '' : 's'}` : 'incidents';
+  return `The ${n} in force on ${longDate(current.day())}, in ${catText}.`;
+}
+
+/** Query parameters of the API request for what the map shows. */
+export function downloadParams(current) {
+  const p = new URLSearchParams();
+  const q = current.query();
+  if (q) p.set('q', q);
+  else p.set('datetime', isoOf(current.day()));
+  const cats = current.categories();
+  if (!cats.length) return null; // nothing is shown
+  if (cats.length !== CATEGORIES.length) p.set('category', cats.join(','));
+  p.set('limit', '10000');
+  return p;
+}
+
+function citation(current, permalink) {
+  const today = new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const q = current.query();
+  const what = q ? `incidents matching “${q}”` : `view of ${longDate(current.day()).replace(/^\w+ /, '')}`;
+  return `Borderline: incidents along the North Korea–China border during the COVID-19 closure, 2020–2021 (${what}). ${permalink} (retrieved ${today}). Based on reporting by Radio Free Asia, Daily NK, Human Rights Watch, UPI and others; see the sources of each incident.`;
+}
+
+export function setupShare({ current }) {
+  const dialog = $('#share-dialog');
+  const opener = $('#share-btn');
+  const status = $('#share-status');
+  const presentBtn = $('#present-btn');
+  if (!dialog || !opener) return;
+  let statusTimer = 0;
+  const say = (text) => {
+    status.textContent = text;
+    clearTimeout(statusTimer);
+    statusTimer = setTimeout(() => { status.textContent = ''; }, 5000);
+  };
+
+  // --- copying ---------------------------------------------------------------
+  dialog.addEventListener('click', async (e) => {
+    const btn = e.target.closest('button[data-copy]');
+    if (!btn) return;
+    const field = document.getElementById(btn.dataset.copy);
+    const what = btn.textContent.replace(/^Copy /, '');
+    try {
+      await navigator.clipboard.writeText(field.value);
+      say(`Copied the ${what}.`);
+    } catch {
+      // No clipboard (an insecure context, a denied permission): select it for Ctrl+C.
+      field.focus();
+      field.select();
+      say(`Press Ctrl+C (or ⌘C) to copy the selected ${what}.`);
+    }
+  });
+
+  // --- embed code and preview -----------------------------------------------
+  const sizeInputs = [...dialog.querySelectorAll('input[name="embed-size"]')];
+  const heightInput = $('#embed-height');
+  const code = $('#embed-code');
+  const note = $('#embed-note');
+  const previewBox = $('#preview-frame');
+  let preview = null;
+  const responsive = () => sizeInputs.find((i) => i.checked).value === 'responsive';
+  const fixedHeight = () => {
+    const n = Math.round(Number(heightInput.value));
+    return Number.isFinite(n) ? Math.min(2000, Math.max(300, n)) : DEFAULT_HEIGHT;
+  };
+  const title = () => {
+    const item = current.selected();
+    return item ? `Borderline: ${item.props.title}` : `Borderline: the North Korea–China border on ${longDate(current.day()).replace(/^\w+ /, '')}`;
+  };
+
+  const keepView = $('#embed-keep-view');
+  /** The view's state for the embed, without the map position unless it is to be kept. */
+  const embedSearch = () => {
+    const q = new URLSearchParams(current.search());
+    if (!keepView.checked) for (const k of ['lat', 'lng', 'z']) q.delete(k);
+    const s = q.toString().replace(/%2C/g, ',');
+    return s ? `?${s}` : '';
+  };
+
+  function renderEmbed() {
+    const search = embedSearch();
+    code.value = embedCode(search, { responsive: responsive(), height: fixedHeight(), title: title() });
+    note.textContent = responsive()
+      ? 'The frame takes the height the map needs at the width it is given. Both lines go in the page; the script can be included once for several maps.'
+      : `The frame is ${fixedHeight()} pixels tall at any width; the map fills it.`;
+    heightInput.disabled = responsive();
+    const src = pageURL('embed', search);
+    if (!preview) {
+      preview = el('iframe', { title: 'Preview of the embedded map', class: 'preview', src });
+      previewBox.appendChild(preview);
+    } else if (preview.src !== src) {
+      preview.src = src;
+    }
+    if (!responsive()) preview.style.height = `${fixedHeight()}px`;
+  }
+  // The preview sizes itself as a host page with embed.js would.
+  window.addEventListener('message', (e) => {
+    if (!preview || e.source !== preview.contentWindow || e.origin !== window.location.origin) return;
+    if (!e.data || e.data.type !== HEIGHT_MESSAGE || !Number.isFinite(e.data.height)) return;
+    if (responsive()) preview.style.height = `${Math.round(e.data.height)}px`;
+    preview.dataset.height = String(Math.round(e.data.height));
+  });
+  for (const i of sizeInputs) i.addEventListener('change', renderEmbed);
+  keepView.addEventListener('change', renderEmbed);
+  heightInput.addEventListener('input', renderEmbed);
+
+  // --- presentation ------------------------------------------------------------
+  let stories = null;
+  async function renderPresent() {
+    const box = $('#present-choices');
+    if (!stories) {
+      try {
+        stories = await fetchStories();
+      } catch (err) {
+        clear(box).appendChild(el('p', { class: 'share-hint' }, `The stories could not be loaded: ${err.message}`));
+        return;
+      }
+    }
+    clear(box);
+    for (const s of stories) {
+      box.appendChild(el('div', { class: 'present-choice' },
+        el('a', { class: 'present-start', href: pageURL('present', `?story=${encodeURIComponent(s.id)}`) },
+          el('span', { class: 'present-title' }, s.title),
+          el('span', { class: 'present-meta' }, `${s.steps} step${s.steps === 1 ? '' : 's'}`)),
+        s.description ? el('p', { class: 'share-hint' }, s.description) : null));
+    }
+  }
+
+  // --- downloads -----------------------------------------------------------
+  function renderDownloads() {
+    const params = downloadParams(current);
+    const stamp = current.query() ? 'search' : isoOf(current.day());
+    const csv = $('#download-csv');
+    const geojson = $('#download-geojson');
+    $('#download-what').textContent = viewWords(current, current.count && current.count());
+    if (!params) {
+      csv.removeAttribute('href');
+      geojson.removeAttribute('href');
+      $('#download-what').textContent = 'Every category is switched off, so the map shows no incident to download.';
+    } else if (STATIC) {
+      // A static copy has no server to filter: it offers the whole dataset.
+      csv.href = siteURL('data/incidents.csv');
+      geojson.href = siteURL('data/incidents.geojson');
+      $('#download-what').textContent = 'This copy of the map offers every incident (the Borderline server also offers just what is on screen).';
+    } else {
+      csv.href = siteURL(`collections/incidents/items?${params}&f=csv`);
+      geojson.href = siteURL(`collections/incidents/items?${params}`);
+    }
+    csv.setAttribute('download', `borderline-incidents-${stamp}.csv`);
+    geojson.setAttribute('download', `borderline-incidents-${stamp}.geojson`);
+    $('#share-citation').value = citation(current, pageURL('map', current.search()));
+  }
+
+  function render() {
+    const link = pageURL('map', current.search());
+    $('#share-link').value = link;
+    $('#share-view').textContent = viewWords(current, current.count && current.count());
+    renderEmbed();
+    renderDownloads();
+  }
+
+  opener.addEventListener('click', () => {
+    keepView.checked = !current.isRegionView();
+    render();
+    renderPresent();
+    dialog.showModal();
+    document.body.dataset.share = 'open';
+  });
+  $('#share-close').addEventListener('click', () => dialog.close());
+  // A click on the backdrop (outside the dialog's box) closes it too.
+  dialog.addEventListener('click', (e) => {
+    if (e.target !== dialog) return;
+    const r = dialog.getBoundingClientRect();
+    if (e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom) dialog.close();
+  });
+  dialog.addEventListener('close', () => {
+    delete document.body.dataset.share;
+    opener.focus();
+  });
+  current.onChange(() => {
+    if (dialog.open) render();
+    if (presentBtn) presentBtn.href = pageURL('present', presentSearch(current));
+  });
+  if (presentBtn) presentBtn.href = pageURL('present', presentSearch(current));
+}
+
+/** The presentation to start from the map: the curated story, at the selected incident if it has a step. */
+function presentSearch(current) {
+  const item = current.selected();
+  return item ? `?story=closure&incident=${encodeURIComponent(item.id)}` : '?story=closure';
+}
