@@ -213,6 +213,13 @@ func (s *Server) items(c echo.Context) error {
 	if format == "csv" {
 		return s.writeItemsCSV(c, id, q)
 	}
+	return s.writeItemsGeoJSON(c, id, q, tol)
+}
+
+// writeItemsGeoJSON answers a page of features as a GeoJSON FeatureCollection,
+// simplified at tol metres if tol > 0; incidents add their licences and
+// citation.
+func (s *Server) writeItemsGeoJSON(c echo.Context, id string, q store.Query, tol float64) error {
 	page, err := s.store.Items(c.Request().Context(), id, q)
 	if err != nil {
 		return err
@@ -224,7 +231,7 @@ func (s *Server) items(c echo.Context) error {
 			}
 		}
 	}
-	links := s.pageLinks(c, id, q, page.Matched, len(page.Features), format)
+	links := s.pageLinks(c, id, q, page.Matched, len(page.Features), "json")
 	if id != "incidents" {
 		return writeFeatureCollection(c, page, links, nil)
 	}
