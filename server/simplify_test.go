@@ -197,3 +197,32 @@ func TestSimplifiedSingleFeature(t *testing.T) {
 		}
 	}
 }
+
+// Requests share the cache: whoever computes a shape first, all get the same.
+func TestShapeCacheShared(t *testing.T) {
+	_, body := get(t, "/collections/border/items?limit=10000")
+	var fc struct{ Features []json.RawMessage }
+	if err := json.Unmarshal(body, &fc); err != nil {
+		t.Fatal(err)
+	}
+	want, err := simplifyFeature(fc.Features[0], 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := &shapeCache{maxBytes: shapeCacheBytes}
+	got := make(chan string, 8)
+	for range cap(got) {
+		go func() {
+			b, err := sc.simplified(fc.Features[0], 300)
+			if err != nil {
+				b = []byte(err.Error())
+			}
+			got <- string(b)
+		}()
+	}
+	for range cap(got) {
+		if g := <-got; g != string(want) {
+			t.Fatalf("a request got %.80s…", g)
+		}
+	}
+}
