@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/borderline/borderline/data"
 	"github.com/borderline/borderline/server"
@@ -275,7 +276,7 @@ func isGeoJSON(name string, r *bufio.Reader) bool {
 }
 
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export", "export [--db PATH] --format csv|geojson [--out FILE]\n\nWrites every incident; the CSV can be imported back.", stderr)
+	fs := newFlagSet("export", "export [--db PATH] --format csv|geojson [--out FILE]\n\nWrites every incident, the CSV with its sources' outlets, headlines, dates and\nlinks, the GeoJSON with the licences and a citation. The CSV can be imported back.", stderr)
 	db := fs.String("db", env("BORDERLINE_DB", defaultDB), "SQLite database file (env BORDERLINE_DB)")
 	format := fs.String("format", "csv", "csv or geojson")
 	out := fs.String("out", "", "file to write (default: standard output)")
@@ -311,10 +312,14 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		if err := data.WriteIncidentsCSV(bw, incidents); err != nil {
+		sources, err := st.Sources(ctx)
+		if err != nil {
 			return err
 		}
-	} else if err := st.WriteIncidentsGeoJSON(ctx, bw); err != nil {
+		if err := data.WriteIncidentsCSV(bw, incidents, sources); err != nil {
+			return err
+		}
+	} else if err := st.WriteIncidentsGeoJSON(ctx, bw, data.NewTerms("", time.Now())); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {

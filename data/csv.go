@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,6 +18,12 @@ var (
 	PlaceColumns    = []string{"id", "kind", "name_en", "name_ko", "name_zh", "alt_names", "country", "admin1", "lon", "lat", "geometry_ref", "location_precision", "coord_source", "notes"}
 	IncidentColumns = []string{"id", "title", "summary", "category", "date_start", "date_end", "date_precision", "date_inferred", "date_note", "place_ids", "location_precision", "location_note", "verification", "verification_note", "source_ids", "contradictions", "research_ref"}
 	ZoneColumns     = []string{"id", "name", "width_m", "side", "valid_from", "valid_to", "source_ids", "note"}
+	// IncidentSourceColumns follow IncidentColumns in a written file: the
+	// details of the cited sources, each "|"-separated in the order of
+	// source_ids, so a download says who reported what without a second
+	// file. They come from the sources, not from the row: reading accepts
+	// and ignores them, and an import cannot change a source through them.
+	IncidentSourceColumns = []string{"source_outlets", "source_headlines", "source_published", "source_published_inferred", "source_urls"}
 )
 
 // MaxTextLen bounds every free-text field, so one runaway cell cannot bloat the
@@ -31,10 +38,11 @@ type row struct {
 	fields map[string]string
 }
 
-// readTable reads a whole CSV file, checking the header against want. Problems
-// with the file's shape (header, quoting) are reported in verr; the rows that
-// could be read are returned either way so their fields can be checked too.
-func readTable(r io.Reader, want []string, verr *ValidationError) []row {
+// readTable reads a whole CSV file, checking the header against want; the
+// columns in ignored may be present and are skipped. Problems with the file's
+// shape (header, quoting) are reported in verr; the rows that could be read
+// are returned either way so their fields can be checked too.
+func readTable(r io.Reader, want, ignored []string, verr *ValidationError) []row {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // checked below, with a better message
 	header, err := cr.Read()
@@ -65,7 +73,7 @@ func readTable(r io.Reader, want []string, verr *ValidationError) []row {
 		}
 	}
 	for _, h := range header {
-		if h = strings.TrimSpace(h); !wanted[h] {
+		if h = strings.TrimSpace(h); !wanted[h] && !slices.Contains(ignored, h) {
 			verr.add(FieldError{Line: 1, Field: h, Message: "unknown column; expected: " + strings.Join(want, ",")})
 		}
 	}
@@ -107,9 +115,9 @@ func readTable(r io.Reader, want []string, verr *ValidationError) []row {
 // readRecords reads a CSV file of records with ids: build checks and converts
 // one row, and readRecords adds the checks every file shares (unique ids) and
 // makes the result all-or-nothing.
-func readRecords[T any](r io.Reader, name string, columns []string, build func(c fieldChecker, f map[string]string) (T, string)) ([]T, error) {
+func readRecords[T any](r io.Reader, name string, columns, ignored []string, build func(c fieldChecker, f map[string]string) (T, string)) ([]T, error) {
 	verr := &ValidationError{File: name}
-	rows := readTable(r, columns, verr)
+	rows := readTable(r, columns, ignored, verr)
 	firstLine := map[string]int{}
 	out := make([]T, 0, len(rows))
 	for _, rw := range rows {
@@ -202,10 +210,13 @@ func (c fieldChecker) float(field, v string, lo, hi float64) *float64 {
 	return &f
 }
 
+// ListSeparator separates the items of a list in one CSV cell.
+const ListSeparator = "|"
+
 // list splits a "|"-separated cell, dropping empty items.
 func list(v string) []string {
 	var out []string
-	for _, s := range strings.Split(v, "|") {
+	for _, s := range strings.Split(v, ListSeparator) {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}

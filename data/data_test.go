@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -168,14 +169,71 @@ func TestReadIncidentsCSVErrors(t *testing.T) {
 }
 
 func TestReadIncidentsCSVAccepts(t *testing.T) {
-	body := "\ufeff" + header + goodRow + "\n"
-	got, err := ReadIncidentsCSV(strings.NewReader(body), "in.csv", refs)
+	// The source columns a download adds are read past, in any order and
+	// whatever they hold: the sources table, not the row, decides them.
+	withSources := strings.TrimSuffix(header, "\n") + ",source_urls,source_outlets,source_headlines,source_published_inferred,source_published\n"
+	sourceCells := `,not a url,Someone Else,"A, headline",perhaps,never` + "\n"
+	for _, tc := range []struct{ name, body string }{
+		{"with a BOM and a blank line", "\ufeff" + header + goodRow + "\n"},
+		{"with the source columns", withSources + strings.TrimSuffix(goodRow, "\n") + sourceCells},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadIncidentsCSV(strings.NewReader(tc.body), "in.csv", refs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			from, to := got[0].InForce()
+			if len(got) != 1 || FormatDate(from) != "2021-03-03" || FormatDate(to) != "2021-03-31" || !got[0].DateInferred ||
+				!slices.Equal(got[0].SourceIDs, []string{"dailynk"}) {
+				t.Errorf("got %+v, in force %s..%s", got, FormatDate(from), FormatDate(to))
+			}
+		})
+	}
+}
+
+// The source columns of a download describe the incident's sources, item by
+// item in the order of source_ids, with an empty item for a missing URL.
+func TestCSVCarriesItsSources(t *testing.T) {
+	s, err := LoadSeed()
 	if err != nil {
 		t.Fatal(err)
 	}
-	from, to := got[0].InForce()
-	if len(got) != 1 || FormatDate(from) != "2021-03-03" || FormatDate(to) != "2021-03-31" || !got[0].DateInferred {
-		t.Errorf("got %+v, in force %s..%s", got, FormatDate(from), FormatDate(to))
+	in := s.Incidents[0]
+	in.SourceIDs = []string{"breitbart-2020-07-17", "amn-2020-08-30"} // Breitbart has no URL
+	one := s.Incidents[1]
+	one.SourceIDs = []string{"dailynk-2021-03"}
+	var b strings.Builder
+	if err := WriteIncidentsCSV(&b, []Incident{in, one}, s.Sources); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := append(slices.Clone(IncidentColumns), IncidentSourceColumns...); !slices.Equal(records[0], want) {
+		t.Fatalf("header %v, want %v", records[0], want)
+	}
+	col := func(row int, name string) string { return records[row][slices.Index(records[0], name)] }
+	for _, tc := range []struct {
+		row        int
+		name, want string
+	}{
+		{1, "source_ids", "breitbart-2020-07-17|amn-2020-08-30"},
+		{1, "source_outlets", "Breitbart News|American Military News"},
+		{1, "source_headlines", "Report: North Koreans Caught Not Wearing Masks Sentenced to Hard Labor|North Korea orders troops and police to shoot citizens who approach the Chinese border"},
+		{1, "source_published", "2020-07-17|2020-08-30"},
+		{1, "source_published_inferred", "yes|no"},
+		{1, "source_urls", "|https://americanmilitarynews.com/2020/08/north-korea-orders-troops-and-police-to-shoot-citizens-who-approach-the-chinese-border/"},
+		{2, "source_outlets", "Daily NK"},
+		{2, "source_published", "2021-03-24"},
+		{2, "source_urls", "https://www.dailynk.com/english/joint-task-force-cracks-down-on-users-illegal-cell-phones-hyesan/"},
+	} {
+		if got := col(tc.row, tc.name); got != tc.want {
+			t.Errorf("row %d, %s = %q, want %q", tc.row, tc.name, got, tc.want)
+		}
+	}
+	if err := WriteIncidentsCSV(&strings.Builder{}, []Incident{in}, s.Sources[2:]); err == nil {
+		t.Error("an incident whose source is missing was written without its source columns")
 	}
 }
 
@@ -212,7 +270,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	if err := WriteIncidentsCSV(&b, s.Incidents); err != nil {
+	if err := WriteIncidentsCSV(&b, s.Incidents, s.Sources); err != nil {
 		t.Fatal(err)
 	}
 	back, err := ReadIncidentsCSV(strings.NewReader(b.String()), "round.csv", nil)
@@ -235,8 +293,11 @@ func TestCSVFormulasAreDefused(t *testing.T) {
 	in.Title = `=HYPERLINK("http://example.com","click")`
 	in.Summary = "+1 more arrest; -2 released; @home"
 	in.DateNote = "'=already quoted"
+	src := s.Sources[0]
+	src.Headline = "=1+1 and other sums"
+	in.SourceIDs = []string{src.ID}
 	var b strings.Builder
-	if err := WriteIncidentsCSV(&b, []Incident{in}); err != nil {
+	if err := WriteIncidentsCSV(&b, []Incident{in}, []Source{src}); err != nil {
 		t.Fatal(err)
 	}
 	records, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
@@ -354,5 +415,63 @@ func TestWriteSeedShingles(t *testing.T) {
 		strings.Join(keys, "\n") + "\n"
 	if err := os.WriteFile("testdata/seed-shingles.txt", []byte(out), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The CSV download lists outlets, headlines and URLs "|"-separated per
+// incident, so a source may not carry a "|" in them.
+func TestReadSourcesRejectsTheListSeparator(t *testing.T) {
+	const head = "id,seed_file,outlet,original_reporter,author,headline,published,published_inferred,published_note,url\n"
+	const good = "s-1,,Outlet,Reporter | desk,,Headline,2020-07-17,no,note | aside,https://example.org/a\n"
+	if _, err := ReadSources(strings.NewReader(head+good), "sources.csv"); err != nil {
+		t.Fatalf("a '|' outside outlet, headline and url is allowed: %v", err)
+	}
+	for _, tc := range []struct{ field, row string }{
+		{"outlet", "s-1,,Out|let,,,Headline,2020-07-17,no,,\n"},
+		{"headline", "s-1,,Outlet,,,Head | line,2020-07-17,no,,\n"},
+		{"url", "s-1,,Outlet,,,Headline,2020-07-17,no,,https://example.org/a|b\n"},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			_, err := ReadSources(strings.NewReader(head+tc.row), "sources.csv")
+			var verr *ValidationError
+			if !errors.As(err, &verr) || len(verr.Errors) != 1 || verr.Errors[0].Field != tc.field {
+				t.Fatalf("want one problem in column %s, got %v", tc.field, err)
+			}
+		})
+	}
+}
+
+func TestCitationNamesTheDataAndTheDay(t *testing.T) {
+	day := time.Date(2026, 3, 4, 23, 30, 0, 0, time.FixedZone("KST", 9*3600)) // 14:30 UTC
+	for _, tc := range []struct{ url, want string }{
+		{"https://example.org/collections/incidents/items?datetime=2020-08-27",
+			`Borderline. "Incidents along the North Korea–China border during the COVID-19 closure, 2020–2021" [data set]. https://example.org/collections/incidents/items?datetime=2020-08-27, retrieved 2026-03-04.`},
+		{"", `Borderline. "Incidents along the North Korea–China border during the COVID-19 closure, 2020–2021" [data set], retrieved 2026-03-04.`},
+	} {
+		if got := Citation(tc.url, day); got != tc.want {
+			t.Errorf("Citation(%q) =\n%s\nwant\n%s", tc.url, got, tc.want)
+		}
+	}
+}
+
+// The terms splice into a JSON object as members: wrapped in braces they
+// decode to what they were made from.
+func TestTermsMembersSplice(t *testing.T) {
+	terms := NewTerms("https://example.org/", time.Now())
+	m, err := terms.Members()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Terms
+	if err := json.Unmarshal([]byte(`{"type":"FeatureCollection",`+string(m)+`,"features":[]}`), &back); err != nil {
+		t.Fatalf("%v: %s", err, m)
+	}
+	if fmt.Sprint(back) != fmt.Sprint(terms) {
+		t.Errorf("read back %+v, want %+v", back, terms)
+	}
+	for _, l := range Licences {
+		if l.Name == "" || l.AppliesTo == "" || (l.URL != "" && !strings.HasPrefix(l.URL, "https://")) {
+			t.Errorf("licence %+v lacks a name or what it applies to, or has no https link", l)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -25,11 +26,12 @@ func (r RefSet) HasPlace(id string) bool    { return r.Places[id] }
 func (r RefSet) HasSource(id string) bool   { return r.Sources[id] }
 func (r RefSet) HasIncident(id string) bool { return r.Incidents[id] }
 
-// ReadIncidentsCSV reads incidents in the documented columns. It is
-// all-or-nothing: on any problem it returns no incidents and a
+// ReadIncidentsCSV reads incidents in the documented columns; the source
+// columns a download adds (IncidentSourceColumns) are allowed and ignored. It
+// is all-or-nothing: on any problem it returns no incidents and a
 // *ValidationError listing every problem by line and column.
 func ReadIncidentsCSV(r io.Reader, name string, refs Refs) ([]Incident, error) {
-	return readRecords(r, name, IncidentColumns, func(c fieldChecker, f map[string]string) (Incident, string) {
+	return readRecords(r, name, IncidentColumns, IncidentSourceColumns, func(c fieldChecker, f map[string]string) (Incident, string) {
 		in := checkIncident(c, f, refs)
 		return in, in.ID
 	})
@@ -89,27 +91,33 @@ func checkIncident(c fieldChecker, f map[string]string, refs Refs) Incident {
 
 // Record is the incident as the columns of the CSV format.
 func (in Incident) Record() []string {
-	inferred := "no"
-	if in.DateInferred {
-		inferred = "yes"
-	}
 	return []string{
 		in.ID, in.Title, in.Summary, in.Category,
-		FormatDate(in.DateStart), FormatDate(in.DateEnd), in.DatePrecision, inferred, in.DateNote,
-		strings.Join(in.PlaceIDs, "|"), in.LocationPrecision, in.LocationNote,
-		in.Verification, in.VerificationNote, strings.Join(in.SourceIDs, "|"),
+		FormatDate(in.DateStart), FormatDate(in.DateEnd), in.DatePrecision, yesNo(in.DateInferred), in.DateNote,
+		strings.Join(in.PlaceIDs, ListSeparator), in.LocationPrecision, in.LocationNote,
+		in.Verification, in.VerificationNote, strings.Join(in.SourceIDs, ListSeparator),
 		in.Contradictions, in.ResearchRef,
 	}
 }
 
-// WriteIncidentsCSV writes incidents in the format ReadIncidentsCSV reads.
-func WriteIncidentsCSV(w io.Writer, incidents []Incident) error {
+// WriteIncidentsCSV writes incidents in the format ReadIncidentsCSV reads,
+// followed by the IncidentSourceColumns filled from sources, which must hold
+// every source the incidents cite.
+func WriteIncidentsCSV(w io.Writer, incidents []Incident, sources []Source) error {
+	byID := make(map[string]Source, len(sources))
+	for _, s := range sources {
+		byID[s.ID] = s
+	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(IncidentColumns); err != nil {
+	if err := cw.Write(append(slices.Clip(IncidentColumns), IncidentSourceColumns...)); err != nil {
 		return fmt.Errorf("write csv header: %w", err)
 	}
 	for _, in := range incidents {
-		rec := in.Record()
+		cited, err := sourceCells(in, byID)
+		if err != nil {
+			return err
+		}
+		rec := append(in.Record(), cited...)
 		for i := range rec {
 			rec[i] = escapeFormula(rec[i])
 		}
@@ -122,4 +130,32 @@ func WriteIncidentsCSV(w io.Writer, incidents []Incident) error {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// sourceCells are the IncidentSourceColumns of one incident. Every list has
+// one item per source id, an empty one where a source has no URL, so that the
+// n-th items of all of them describe the same report.
+func sourceCells(in Incident, sources map[string]Source) ([]string, error) {
+	cols := make([][]string, len(IncidentSourceColumns))
+	for _, id := range in.SourceIDs {
+		s, ok := sources[id]
+		if !ok {
+			return nil, fmt.Errorf("write incident %s: its source %q is not among the sources given", in.ID, id)
+		}
+		for i, v := range []string{s.Outlet, s.Headline, s.Published, yesNo(s.PublishedInferred), s.URL} {
+			cols[i] = append(cols[i], v)
+		}
+	}
+	cells := make([]string, len(cols))
+	for i, c := range cols {
+		cells[i] = strings.Join(c, ListSeparator)
+	}
+	return cells, nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

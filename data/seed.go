@@ -260,7 +260,7 @@ func SeedHash() (string, error) {
 
 // ReadSources reads sources.csv.
 func ReadSources(r io.Reader, name string) ([]Source, error) {
-	return readRecords(r, name, SourceColumns, func(c fieldChecker, f map[string]string) (Source, string) {
+	return readRecords(r, name, SourceColumns, nil, func(c fieldChecker, f map[string]string) (Source, string) {
 		s := Source{
 			ID:                c.id("id", f["id"]),
 			SeedFile:          c.text("seed_file", f["seed_file"], false),
@@ -279,13 +279,20 @@ func ReadSources(r io.Reader, name string) ([]Source, error) {
 		if s.URL != "" && !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://") {
 			c.fail("url", "%q must start with https:// or http://", s.URL)
 		}
+		// The incidents CSV lists these per incident, "|"-separated, in the
+		// order of source_ids; a "|" inside one would shift every later item.
+		for _, field := range []string{"outlet", "headline", "url"} {
+			if strings.Contains(f[field], ListSeparator) {
+				c.fail(field, "contains %q, which separates list items in the incidents CSV (write %s in a URL)", ListSeparator, "%7C")
+			}
+		}
 		return s, s.ID
 	})
 }
 
 // ReadPlaces reads places.csv.
 func ReadPlaces(r io.Reader, name string) ([]Place, error) {
-	return readRecords(r, name, PlaceColumns, func(c fieldChecker, f map[string]string) (Place, string) {
+	return readRecords(r, name, PlaceColumns, nil, func(c fieldChecker, f map[string]string) (Place, string) {
 		p := Place{
 			ID:                c.id("id", f["id"]),
 			Kind:              c.code("kind", f["kind"], PlaceKinds),
@@ -314,7 +321,7 @@ func ReadPlaces(r io.Reader, name string) ([]Place, error) {
 
 // ReadZones reads zones.csv.
 func ReadZones(r io.Reader, name string, refs Refs) ([]Zone, error) {
-	return readRecords(r, name, ZoneColumns, func(c fieldChecker, f map[string]string) (Zone, string) {
+	return readRecords(r, name, ZoneColumns, nil, func(c fieldChecker, f map[string]string) (Zone, string) {
 		z := Zone{
 			ID:        c.id("id", f["id"]),
 			Name:      c.text("name", f["name"], true),

@@ -55,3 +55,39 @@ func scaleServer(b *testing.B) *Server {
 	}
 	return srv
 }
+
+// BenchmarkSimplify serves each collection of shapes whole through the whole
+// handler on the seeded test database: at full precision, simplified at
+// 500 m from the cache, and simplified afresh (an empty cache each time):
+//
+//	go test ./server -run '^$' -bench Simplify -benchmem
+func BenchmarkSimplify(b *testing.B) {
+	srv, err := New(testStore, testAssets, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range shapeCollections {
+		full := "/collections/" + c + "/items?limit=10000"
+		for _, tc := range []struct {
+			name, path string
+			fresh      bool
+		}{
+			{"full", full, false},
+			{"500m-cached", full + "&simplify=500", false},
+			{"500m-uncached", full + "&simplify=500", true},
+		} {
+			b.Run(c+"/"+tc.name, func(b *testing.B) {
+				for b.Loop() {
+					if tc.fresh {
+						srv.shapes = &shapeCache{maxBytes: shapeCacheBytes}
+					}
+					rec := httptest.NewRecorder()
+					srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.path, nil))
+					if rec.Code != http.StatusOK {
+						b.Fatalf("status %d: %s", rec.Code, rec.Body)
+					}
+				}
+			})
+		}
+	}
+}

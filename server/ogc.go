@@ -200,42 +200,48 @@ func (s *Server) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	tol, err := parseSimplify(values, id)
+	if err != nil {
+		return err
+	}
+	if id == "incidents" {
+		addCiteAs(c)
+	}
 	if done, err := s.notModified(c); done || err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	var page store.Page
-	var incidents []data.Incident
-	var returned int
 	if format == "csv" {
-		var err error
-		if incidents, page.Matched, err = s.store.IncidentsMatching(ctx, q); err != nil {
-			return err
-		}
-		returned = len(incidents)
-	} else {
-		var err error
-		if page, err = s.store.Items(ctx, id, q); err != nil {
-			return err
-		}
-		returned = len(page.Features)
+		return s.writeItemsCSV(c, id, q)
 	}
-	links := s.pageLinks(c, id, q, page.Matched, returned, format)
-	if format == "csv" {
-		// CSV has no room for links: the paging goes in Link headers (RFC 8288).
-		for _, l := range links {
-			if l.Rel == "next" || l.Rel == "prev" {
-				c.Response().Header().Add("Link", fmt.Sprintf(`<%s>; rel="%s"`, l.Href, l.Rel))
+	return s.writeItemsGeoJSON(c, id, q, tol)
+}
+
+// writeItemsGeoJSON answers a page of features as a GeoJSON FeatureCollection,
+// simplified at tol metres if tol > 0; incidents add their licences and
+// citation.
+func (s *Server) writeItemsGeoJSON(c echo.Context, id string, q store.Query, tol float64) error {
+	page, err := s.store.Items(c.Request().Context(), id, q)
+	if err != nil {
+		return err
+	}
+	if tol > 0 {
+		for i, f := range page.Features {
+			if page.Features[i], err = s.shapes.simplified(f, tol); err != nil {
+				return err
 			}
 		}
-		var buf bytes.Buffer
-		if err := data.WriteIncidentsCSV(&buf, incidents); err != nil {
-			return err
-		}
-		c.Response().Header().Set("Content-Disposition", `attachment; filename="borderline-incidents.csv"`)
-		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	}
-	return writeFeatureCollection(c, page, links)
+	links := s.pageLinks(c, id, q, page.Matched, len(page.Features), "json")
+	if id != "incidents" {
+		return writeFeatureCollection(c, page, links, nil)
+	}
+	// inline: the map reads it; the name is for whoever saves it.
+	c.Response().Header().Set("Content-Disposition", `inline; filename="`+downloadName(q, len(page.Features), page.Matched, "geojson")+`"`)
+	terms, err := data.NewTerms(links[0].Href, time.Now()).Members()
+	if err != nil {
+		return err
+	}
+	return writeFeatureCollection(c, page, links, terms)
 }
 
 // pageLinks are the links of one page of items: self, the collection, the
@@ -262,7 +268,7 @@ func (s *Server) pageLinks(c echo.Context, id string, q store.Query, matched, re
 		}
 		return self + "?" + v.Encode()
 	}
-	links := []link{
+	links := []link{ // self first: the citation of a page names it
 		{Href: pageURL(q.Offset, ""), Rel: "self", Type: geoJSONType, Title: "This page"},
 		{Href: base + "/collections/" + id, Rel: "collection", Type: "application/json", Title: "The collection"},
 	}
@@ -279,8 +285,10 @@ func (s *Server) pageLinks(c echo.Context, id string, q store.Query, matched, re
 }
 
 // writeFeatureCollection streams stored feature JSON without decoding it.
-func writeFeatureCollection(c echo.Context, page store.Page, links []link) error {
-	size := 2048 // the envelope and links
+// members are foreign members for the top level (the licences and citation
+// of incidents), encoded as the inside of a JSON object, or empty.
+func writeFeatureCollection(c echo.Context, page store.Page, links []link, members []byte) error {
+	size := 2048 + len(members) // the envelope and links
 	for _, f := range page.Features {
 		size += len(f) + 1
 	}
@@ -290,6 +298,10 @@ func writeFeatureCollection(c echo.Context, page store.Page, links []link) error
 		page.Matched, len(page.Features), time.Now().UTC().Format(time.RFC3339))
 	if err := encodeJSON(&buf, links); err != nil {
 		return err
+	}
+	if len(members) > 0 {
+		buf.WriteByte(',')
+		buf.Write(members)
 	}
 	buf.WriteString(`,"features":[`)
 	for i, f := range page.Features {
@@ -307,13 +319,20 @@ func (s *Server) item(c echo.Context) error {
 	if !store.HasCollection(id) {
 		return notFound("there is no collection %q; see /collections", id)
 	}
-	for k := range c.QueryParams() {
-		if k != "f" {
-			return badParam(k, "unknown parameter; a single feature takes only f")
+	for k, vals := range c.QueryParams() {
+		if k != "f" && k != "simplify" {
+			return badParam(k, "unknown parameter; a single feature takes only f and simplify")
+		}
+		if len(vals) > 1 {
+			return badParam(k, "given %d times; give it once", len(vals))
 		}
 	}
 	if f := c.QueryParam("f"); f != "" && f != "json" && f != "geojson" {
 		return badParam("f", "%q is not a format for a single feature; use json", f)
+	}
+	tol, err := parseSimplify(c.QueryParams(), id)
+	if err != nil {
+		return err
 	}
 	if done, err := s.notModified(c); done || err != nil {
 		return err
@@ -325,9 +344,21 @@ func (s *Server) item(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if id == "incidents" {
+		addCiteAs(c)
+	}
+	if tol > 0 {
+		if b, err = s.shapes.simplified(b, tol); err != nil {
+			return err
+		}
+	}
 	base := baseURL(c)
+	self := base + "/collections/" + id + "/items/" + url.PathEscape(fid)
+	if tol > 0 {
+		self += "?" + url.Values{"simplify": {c.QueryParam("simplify")}}.Encode()
+	}
 	links := []link{
-		{Href: base + "/collections/" + id + "/items/" + url.PathEscape(fid), Rel: "self", Type: geoJSONType},
+		{Href: self, Rel: "self", Type: geoJSONType},
 		{Href: base + "/collections/" + id, Rel: "collection", Type: "application/json"},
 	}
 	// Splice the links into the stored feature: it ends with '}'.

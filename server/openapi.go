@@ -19,9 +19,20 @@ func (s *Server) openAPI(c echo.Context) error {
 	}
 	str := map[string]any{"type": "string"}
 	collectionID := param("collectionId", "path", "The collection.", map[string]any{"type": "string", "enum": store.Collections}, true)
+	simplifyParam := param("simplify", "query", "Lines and polygons only ("+strings.Join(shapeCollections, ", ")+
+		"): simplify the geometry (Douglas–Peucker) with this tolerance in metres on the ground, the same in every direction, and round the coordinates to match "+
+		"(5 decimals at 50 m, 4 at 100–500 m, 3 at 1–5 km). Rings that shrink below the tolerance are left out, but never a feature's last one. "+
+		"Omit for full precision. Half a screen pixel is invisible: 500 for a map at zoom 6–7 (0.9–1.8 km a pixel at 41° N), 250 at zoom 8.",
+		map[string]any{"type": "number", "minimum": minSimplifyM, "maximum": maxSimplifyM}, false)
 	errorResp := map[string]any{"description": "Bad input or unknown id; the body names the parameter.", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/error"}}}}
 	geojson := func(desc string) map[string]any {
 		return map[string]any{"description": desc, "content": map[string]any{"application/geo+json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+	}
+	// Incidents answer with Link: <…/cite>; rel="cite-as" (RFC 8574), and a
+	// CSV page with its next/prev links there too.
+	linked := func(r map[string]any) map[string]any {
+		r["headers"] = map[string]any{"Link": map[string]any{"description": `For incidents: <…/cite>; rel="cite-as" (RFC 8574), and for a CSV page its next and prev pages`, "schema": str}}
+		return r
 	}
 	jsonResp := func(desc string) map[string]any {
 		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
@@ -70,12 +81,19 @@ func (s *Server) openAPI(c echo.Context) error {
 					param("category", "query", "Incidents only: categories, comma-separated", str, false),
 					param("kind", "query", "Places and areas only: kinds, comma-separated ("+strings.Join(data.CodeValues(data.PlaceKinds), ", ")+")", str, false),
 					param("q", "query", "Incidents only: words that must all appear, as word starts, in the title, summary, place names or source outlets and reporters (not headlines)", str, false),
+					simplifyParam,
 					param("f", "query", "json (GeoJSON) or csv (incidents, the import format)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}, false),
 				},
-				"responses": map[string]any{"200": geojson("A FeatureCollection with numberMatched, numberReturned and next/prev links"), "400": errorResp, "404": errorResp}}},
+				"responses": map[string]any{"200": linked(geojson("A FeatureCollection with numberMatched, numberReturned and next/prev links; for incidents also licenses, citation and attribution")), "400": errorResp, "404": errorResp}}},
 			"/collections/{collectionId}/items/{featureId}": map[string]any{"get": map[string]any{"summary": "One feature", "operationId": "getFeature",
-				"parameters": []any{collectionID, param("featureId", "path", "The feature id", str, true)},
-				"responses":  map[string]any{"200": geojson("A Feature"), "404": errorResp}}},
+				"parameters": []any{collectionID, param("featureId", "path", "The feature id", str, true), simplifyParam},
+				"responses":  map[string]any{"200": linked(geojson("A Feature")), "404": errorResp}}},
+			"/cite": map[string]any{"get": map[string]any{"summary": "How to cite the data: a suggested citation, BibTeX, the licences and the source reports (the target of every incidents response's cite-as link)", "operationId": "getCitation",
+				"parameters": []any{param("f", "query", "html (default) or json", map[string]any{"type": "string", "enum": []string{"html", "json"}}, false)},
+				"responses": map[string]any{"200": map[string]any{"description": "The citation page", "content": map[string]any{
+					"text/html":        map[string]any{"schema": str},
+					"application/json": map[string]any{"schema": map[string]any{"type": "object"}},
+				}}, "400": errorResp}}},
 			"/stories": map[string]any{"get": map[string]any{"summary": "Stories for the classroom presentation mode: the curated ones, then \"all\" (every incident in date order)", "operationId": "getStories",
 				"parameters": []any{jsonOnly},
 				"responses":  map[string]any{"200": schemaResp("The stories, each with its number of steps", "storyList"), "400": errorResp}}},

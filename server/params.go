@@ -23,7 +23,7 @@ const (
 )
 
 // itemParams are the query parameters /collections/{id}/items understands.
-var itemParams = map[string]bool{"bbox": true, "datetime": true, "limit": true, "offset": true, "category": true, "kind": true, "q": true, "f": true}
+var itemParams = map[string]bool{"bbox": true, "datetime": true, "limit": true, "offset": true, "category": true, "kind": true, "q": true, "f": true, "simplify": true}
 
 // parseItemsQuery turns the query string into a store query, naming the first
 // parameter that is wrong.
@@ -31,7 +31,7 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 	q := store.Query{Limit: defaultLimit}
 	for k := range v {
 		if !itemParams[k] {
-			return q, "", badParam(k, "unknown parameter; this endpoint takes bbox, datetime, limit, offset, category, kind, q and f")
+			return q, "", badParam(k, "unknown parameter; this endpoint takes bbox, datetime, limit, offset, category, kind, q, simplify and f")
 		}
 	}
 	for k, vals := range v {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -33,6 +34,8 @@ type Server struct {
 	log      *slog.Logger
 	echo     *echo.Echo
 	assets   *assetSet
+	citeTmpl *template.Template
+	shapes   *shapeCache // simplified shapes (simplify=)
 	embedCSP string
 }
 
@@ -51,9 +54,14 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	if err != nil {
 		return nil, err
 	}
+	citeTmpl, err := parseCiteTemplate()
+	if err != nil {
+		return nil, err
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{store: st, log: log, echo: e, assets: as, embedCSP: embedPolicy(nil)}
+	s := &Server{store: st, log: log, echo: e, assets: as, citeTmpl: citeTmpl, shapes: &shapeCache{maxBytes: shapeCacheBytes},
+		embedCSP: embedPolicy(nil)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -86,6 +94,7 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	get("/collections/:id", s.collection)
 	get("/collections/:id/items", s.items)
 	get("/collections/:id/items/:fid", s.item)
+	get("/cite", s.cite)
 	get("/stories", s.stories)
 	get("/stories/:id", s.story)
 	get("/static/*", s.assets.handler("static"))
@@ -144,7 +153,7 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
 		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
 		// The data is public: let other sites' scripts and QGIS-like tools read it.
-		if p := c.Request().URL.Path; strings.HasPrefix(p, "/collections") || p == "/conformance" || p == "/api" ||
+		if p := c.Request().URL.Path; strings.HasPrefix(p, "/collections") || p == "/conformance" || p == "/api" || p == "/cite" ||
 			p == "/stories" || strings.HasPrefix(p, "/stories/") {
 			h.Set("Access-Control-Allow-Origin", "*")
 		}

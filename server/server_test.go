@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -346,6 +347,101 @@ func TestCSVIsTheImportFormat(t *testing.T) {
 	fc := getFC(t, "/collections/incidents/items?limit=10000&category=arrests")
 	if len(incidents) != fc.NumberMatched {
 		t.Errorf("CSV has %d incidents, GeoJSON %d", len(incidents), fc.NumberMatched)
+	}
+}
+
+// The incidents say how they may be reused and how to cite them, next to the
+// features; the features keep their sources.
+func TestIncidentsCarryLicencesAndCitation(t *testing.T) {
+	path := "/collections/incidents/items?datetime=2020-08-27&category=border_security"
+	_, body := get(t, path)
+	var fc struct {
+		Licenses []struct {
+			Name      string `json:"name"`
+			URL       string `json:"url"`
+			AppliesTo string `json:"applies_to"`
+		} `json:"licenses"`
+		Citation    string `json:"citation"`
+		Attribution string `json:"attribution"`
+		Links       []link `json:"links"`
+		Features    []struct {
+			Properties struct {
+				Sources []data.Source `json:"sources"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(body, &fc); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range fc.Licenses {
+		names = append(names, l.Name+" "+l.URL)
+		if l.AppliesTo == "" {
+			t.Errorf("licence %q does not say what it applies to", l.Name)
+		}
+	}
+	for _, want := range []string{"Borderline", "OpenStreetMap", "opendatacommons.org/licenses/odbl", "Natural Earth", "GeoNames", "creativecommons.org/licenses/by/4.0"} {
+		if !strings.Contains(strings.Join(names, "\n"), want) {
+			t.Errorf("no licence mentions %q: %v", want, names)
+		}
+	}
+	self := fc.Links[slices.IndexFunc(fc.Links, func(l link) bool { return l.Rel == "self" })].Href
+	if !strings.HasPrefix(fc.Citation, "Borderline. ") || !strings.Contains(fc.Citation, data.Title) ||
+		!strings.Contains(fc.Citation, self) || !regexp.MustCompile(`retrieved \d{4}-\d\d-\d\d\.$`).MatchString(fc.Citation) {
+		t.Errorf("citation %q should name Borderline, the title, this page (%s) and the day", fc.Citation, self)
+	}
+	if !strings.Contains(fc.Attribution, "OpenStreetMap") || strings.Contains(fc.Attribution, "\n") {
+		t.Errorf("attribution %q", fc.Attribution)
+	}
+	if len(fc.Features) == 0 {
+		t.Fatal("no features")
+	}
+	for _, f := range fc.Features {
+		if len(f.Properties.Sources) == 0 || f.Properties.Sources[0].Outlet == "" {
+			t.Errorf("a feature lost its sources: %+v", f.Properties.Sources)
+		}
+	}
+}
+
+// The CSV's source columns say what the GeoJSON's sources say, item by item.
+func TestCSVSourceColumnsMatchTheSources(t *testing.T) {
+	_, body := get(t, "/collections/incidents/items?f=csv&limit=10000")
+	records, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range records[0] {
+		col[h] = i
+	}
+	fc := getFC(t, "/collections/incidents/items?limit=10000")
+	if len(records)-1 != len(fc.Features) {
+		t.Fatalf("CSV has %d rows, GeoJSON %d features", len(records)-1, len(fc.Features))
+	}
+	for i, f := range fc.Features {
+		rec := records[i+1]
+		if rec[col["id"]] != f.ID {
+			t.Fatalf("row %d is %s, feature %s", i+1, rec[col["id"]], f.ID)
+		}
+		want := map[string][]string{}
+		for _, s := range f.Properties["sources"].([]any) {
+			src := s.(map[string]any)
+			inferred := "no"
+			if src["published_inferred"] == true {
+				inferred = "yes"
+			}
+			want["source_ids"] = append(want["source_ids"], src["id"].(string))
+			want["source_outlets"] = append(want["source_outlets"], src["outlet"].(string))
+			want["source_headlines"] = append(want["source_headlines"], src["headline"].(string))
+			want["source_published"] = append(want["source_published"], src["published"].(string))
+			want["source_published_inferred"] = append(want["source_published_inferred"], inferred)
+			want["source_urls"] = append(want["source_urls"], src["url"].(string))
+		}
+		for name, items := range want {
+			if got := rec[col[name]]; got != strings.Join(items, "|") {
+				t.Errorf("%s: %s = %q, want %q", f.ID, name, got, strings.Join(items, "|"))
+			}
+		}
 	}
 }
 

@@ -92,6 +92,31 @@ func (s *Store) Incidents(ctx context.Context) ([]data.Incident, error) {
 	return out, err
 }
 
+// Sources returns every source report, oldest first. Sources are never
+// removed (incidents refer to them), so a list read after a page of
+// incidents still holds every source that page cites.
+func (s *Store) Sources(ctx context.Context) ([]data.Source, error) {
+	rows, err := s.ro.QueryContext(ctx, `SELECT id, seed_file, outlet, original_reporter, author, headline, published,
+		published_inferred, published_note, url FROM source ORDER BY published, id`)
+	if err != nil {
+		return nil, fmt.Errorf("read sources: %w", err)
+	}
+	defer rows.Close()
+	var out []data.Source
+	for rows.Next() {
+		var src data.Source
+		if err := rows.Scan(&src.ID, &src.SeedFile, &src.Outlet, &src.OriginalReporter, &src.Author, &src.Headline, &src.Published,
+			&src.PublishedInferred, &src.PublishedNote, &src.URL); err != nil {
+			return nil, fmt.Errorf("read sources: %w", err)
+		}
+		out = append(out, src)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read sources: %w", err)
+	}
+	return out, nil
+}
+
 // IncidentsMatching returns the page of incidents a query selects, in the
 // data package's model (for CSV), and how many match in all.
 func (s *Store) IncidentsMatching(ctx context.Context, q Query) ([]data.Incident, int, error) {
@@ -111,14 +136,19 @@ func (s *Store) IncidentsMatching(ctx context.Context, q Query) ([]data.Incident
 }
 
 // WriteIncidentsGeoJSON writes every incident as one FeatureCollection, in the
-// shape the API serves and the import reads.
-func (s *Store) WriteIncidentsGeoJSON(ctx context.Context, w io.Writer) error {
+// shape the API serves and the import reads, with terms (licences, citation)
+// as top-level members.
+func (s *Store) WriteIncidentsGeoJSON(ctx context.Context, w io.Writer, terms data.Terms) error {
+	members, err := terms.Members()
+	if err != nil {
+		return fmt.Errorf("export incidents: %w", err)
+	}
 	rows, err := s.ro.QueryContext(ctx, `SELECT feature FROM incident ORDER BY day_from, rowid`)
 	if err != nil {
 		return fmt.Errorf("export incidents: %w", err)
 	}
 	defer rows.Close()
-	if _, err := io.WriteString(w, `{"type":"FeatureCollection","features":[`); err != nil {
+	if _, err := io.WriteString(w, `{"type":"FeatureCollection",`+string(members)+`,"features":[`); err != nil {
 		return fmt.Errorf("export incidents: %w", err)
 	}
 	for n := 0; rows.Next(); n++ {

@@ -313,8 +313,12 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sources, err := st.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
-	if err := data.WriteIncidentsCSV(&buf, before); err != nil {
+	if err := data.WriteIncidentsCSV(&buf, before, sources); err != nil {
 		t.Fatal(err)
 	}
 	incidents, err := readCSV(t, st, buf.String())
@@ -352,8 +356,12 @@ func TestExportImportRoundTrip(t *testing.T) {
 
 	// The GeoJSON export reads back too.
 	buf.Reset()
-	if err := st.WriteIncidentsGeoJSON(ctx, &buf); err != nil {
+	if err := st.WriteIncidentsGeoJSON(ctx, &buf, data.NewTerms("", time.Now())); err != nil {
 		t.Fatal(err)
+	}
+	var terms data.Terms
+	if err := json.Unmarshal(buf.Bytes(), &terms); err != nil || len(terms.Licenses) != len(data.Licences) || terms.Citation == "" || terms.Attribution == "" {
+		t.Errorf("the GeoJSON export lacks its licences, citation or attribution: %+v, %v", terms, err)
 	}
 	refs, _ := st.Refs(ctx)
 	fromGeo, err := data.ReadIncidentsGeoJSON(&buf, "export.geojson", refs)
