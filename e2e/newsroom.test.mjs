@@ -96,6 +96,33 @@ test('embed: every frame size from 300 × 300 shows map, timeline and credits, n
   }
 });
 
+test('embed: the first view transfers at most 250 KB, data included', async (t) => {
+  for (const [width, height] of [[640, 480], [1000, 650]]) {
+    const { context, page, failed } = await openPage(browser, { width, height });
+    const responses = [];
+    page.on('requestfinished', (r) => responses.push(r));
+    try {
+      await page.goto(`${base}/embed?date=${DAY}`);
+      await ready(page);
+      await page.waitForLoadState('networkidle');
+      let total = 0;
+      const rows = [];
+      for (const r of responses) {
+        const sizes = await r.sizes();
+        const bytes = sizes.responseBodySize + sizes.responseHeadersSize;
+        total += bytes;
+        rows.push(`${Math.round(bytes / 1024)} kB ${new URL(r.url()).pathname}${new URL(r.url()).search}`);
+      }
+      t.diagnostic(`${width}×${height}: ${responses.length} requests, ${Math.round(total / 1024)} kB`);
+      assert.ok(total <= 250 * 1024, `${width}×${height}: the first view transferred ${Math.round(total / 1024)} kB:\n${rows.join('\n')}`);
+      assert.equal(await page.getAttribute('body', 'data-shapes'), null, 'the full shapes were loaded at the default zoom');
+      assert.deepEqual(failed, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('embed: takes the URL state of the map, and links to the full map with it', async () => {
   const shoot = incidents.features.find((f) => /shoot/i.test(f.properties.title) && f.properties.in_force_from <= DAY);
   const cat = shoot.properties.category;
@@ -293,7 +320,10 @@ test('share dialog: the link, the embed code with its preview, downloads of what
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-csv').click()]);
     const csv = fs.readFileSync(await csvDownload.path(), 'utf8').trim().split('\n');
     assert.equal(csv.length - 1, want.length, 'CSV rows');
-    assert.match(await page.locator('#share-citation').inputValue(), /Borderline.*retrieved/s);
+    await page.waitForFunction(() => /retrieved/.test(document.querySelector('#share-citation').value));
+    const cited = await page.locator('#share-citation').inputValue();
+    assert.ok(cited.startsWith('Borderline. "') && cited.includes(link.href), `citation: ${cited}`);
+    assert.match(await page.locator('#share-credits').inputValue(), /OpenStreetMap.*ODbL.*GeoNames/s);
 
     // axe on the open dialog (injected: this context bypasses nothing, so use a second one).
     await page.keyboard.press('Escape');

@@ -39,8 +39,9 @@ export async function fetchItems(collection, params = {}, { signal, follow = tru
 }
 
 /** GET /collections/{id}/items/{featureId}: one GeoJSON Feature. */
-export async function fetchFeature(collection, id, { signal } = {}) {
-  const url = siteURL(`collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(id)}`);
+export async function fetchFeature(collection, id, { signal, params } = {}) {
+  const query = params ? `?${new URLSearchParams(params)}` : '';
+  const url = siteURL(`collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(id)}${query}`);
   const body = await fetchJSON(collection, url, signal);
   if (!body || body.type !== 'Feature') {
     throw new ApiError(`The server sent something other than a Feature for ${collection}/${id}.`, 200);

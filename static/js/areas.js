@@ -45,7 +45,8 @@ export class AreaHighlight {
   feature(id) {
     if (!this.cache.has(id)) {
       // A failed request is forgotten, so the next selection tries again.
-      this.cache.set(id, fetchFeature('areas', id).catch(() => { this.cache.delete(id); return null; }));
+      // An outline drawn over the map: 250 m is under a pixel up to zoom 8.
+      this.cache.set(id, fetchFeature('areas', id, { params: { simplify: '250' } }).catch(() => { this.cache.delete(id); return null; }));
     }
     return this.cache.get(id);
   }

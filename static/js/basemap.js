@@ -99,13 +99,14 @@ export function createBaseMap(map, data) {
     style: () => ({ color: '#4b8fc4', weight: 2, opacity: 0.9, lineCap: 'round' }),
   }).addTo(map);
 
-  const borderFeatures = (data.border.features || []);
-  const landBorder = borderFeatures.filter((f) => f.properties && f.properties.part === 'land');
+  const landOf = (fc) => (fc.features || []).filter((f) => f.properties && f.properties.part === 'land');
+  const landBorder = landOf(data.border);
+  const borderHalo = L.geoJSON({ type: 'FeatureCollection', features: landBorder }, {
+    renderer: borderRenderer, interactive: false,
+    style: () => ({ color: '#ffffff', weight: 6, opacity: 0.85, lineCap: 'round', lineJoin: 'round' }),
+  });
   const border = L.layerGroup([
-    L.geoJSON({ type: 'FeatureCollection', features: landBorder }, {
-      renderer: borderRenderer, interactive: false,
-      style: () => ({ color: '#ffffff', weight: 6, opacity: 0.85, lineCap: 'round', lineJoin: 'round' }),
-    }),
+    borderHalo,
     L.geoJSON(data.border, {
       renderer: borderRenderer,
       interactive: false,
@@ -150,5 +151,21 @@ export function createBaseMap(map, data) {
   });
 
   const landBounds = L.geoJSON({ type: 'FeatureCollection', features: landBorder }).getBounds();
-  return { countries, provinces, rivers, border, labels, osm, borderBounds: landBounds, landBorder };
+  const borderLine = border.getLayers()[1];
+  /**
+   * Swaps a layer's shapes for the same shapes at another precision (the
+   * map loads simplified ones first). landBorder is changed in place: the
+   * zones and the area outlines hold it.
+   */
+  function replace(name, fc) {
+    if (name === 'border') {
+      landBorder.splice(0, landBorder.length, ...landOf(fc));
+      borderHalo.clearLayers().addData({ type: 'FeatureCollection', features: landBorder });
+      borderLine.clearLayers().addData(fc);
+      return;
+    }
+    const layer = { countries, provinces, rivers }[name];
+    if (layer) layer.clearLayers().addData(fc);
+  }
+  return { countries, provinces, rivers, border, labels, osm, borderBounds: landBounds, landBorder, replace };
 }

@@ -17,12 +17,20 @@ import { createLegend } from './legend.js';
 const LEGEND_WIDTH = 300;
 const CONTROLS_WIDTH = 56; // Leaflet's zoom and layer buttons with their margin
 const LAYERS = ['countries', 'provinces', 'rivers', 'border', 'zones', 'places'];
+// Shapes are first loaded simplified to 500 m, half a pixel at zoom 7 and
+// invisible below (the zones are a ninth of their full size: the embed's
+// first view stays under 250 kB); from FINE_ZOOM on, where 500 m is a pixel
+// or more, the full shapes replace them.
+const COARSE = '500';
+const FINE_ZOOM = 7.75;
+const SHAPES = ['countries', 'provinces', 'rivers', 'border', 'zones'];
 
-/** Loads the base layers and every incident. */
+/** Loads the base layers (simplified) and every incident. */
 export async function loadMapData() {
   // Areas among the places (provinces, countries, the border) come with their
   // shapes, which the base layers already draw: ask only for what gets a dot.
   const params = { places: { kind: [...POINT_KINDS].join(',') } };
+  for (const n of SHAPES) params[n] = { simplify: COARSE };
   const [layers, source] = await Promise.all([
     Promise.all(LAYERS.map((n) => fetchItems(n, params[n]))),
     IncidentSource.load(),
@@ -85,6 +93,9 @@ export class MapView {
         'OpenStreetMap tiles (online)': this.base.osm,
       }, { position: 'topright', collapsed: true }).addTo(map);
     }
+    this.fine = null;
+    const refine = () => { if (map.getZoom() >= FINE_ZOOM) this.loadFineShapes(); };
+    map.on('zoomend', refine);
     if (!options.center) {
       this.fitRegion();
       // A frame that changes size (an embed in a responsive page) keeps the
@@ -94,7 +105,21 @@ export class MapView {
       for (const type of ['pointerdown', 'wheel', 'keydown']) container.addEventListener(type, () => { moved = true; }, { passive: true });
       map.on('resize', () => { if (!moved) this.fitRegion(); });
     }
+    refine();
     return this;
+  }
+
+  /** Replaces the simplified shapes with the full ones, once. */
+  loadFineShapes() {
+    if (!this.fine) {
+      this.fine = Promise.all(SHAPES.map((n) => fetchItems(n))).then((fcs) => {
+        const fc = Object.fromEntries(SHAPES.map((n, i) => [n, fcs[i]]));
+        for (const n of ['countries', 'provinces', 'rivers', 'border']) this.base.replace(n, fc[n]);
+        this.zones.replace({ zones: fc.zones, countries: fc.countries, landBorder: this.base.landBorder });
+        document.body.dataset.shapes = 'full';
+      }).catch(() => { this.fine = null; }); // kept simplified; the next zoom tries again
+    }
+    return this.fine;
   }
 
   /** The border and the towns within 200 km of it (Pyongyang is 160 km away). */

@@ -49,11 +49,29 @@ export function downloadParams(current) {
   return p;
 }
 
-function citation(current, permalink) {
-  const today = new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  const q = current.query();
-  const what = q ? `incidents matching “${q}”` : `view of ${longDate(current.day()).replace(/^\w+ /, '')}`;
-  return `Borderline: incidents along the North Korea–China border during the COVID-19 closure, 2020–2021 (${what}). ${permalink} (retrieved ${today}). Based on reporting by Radio Free Asia, Daily NK, Human Rights Watch, UPI and others; see the sources of each incident.`;
+/** The citation text and licences the server gives (/cite?f=json), once. */
+let termsPromise = null;
+function fetchTerms() {
+  if (!termsPromise) {
+    termsPromise = fetch(siteURL(STATIC ? 'cite/index.json' : 'cite?f=json'), { headers: { Accept: 'application/json' } })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .catch((err) => { termsPromise = null; throw err; });
+  }
+  return termsPromise;
+}
+
+/** The suggested citation of this view, in the form /cite and the downloads use. */
+export function citation(terms, current, permalink) {
+  const today = new Date().toISOString().slice(0, 10);
+  const item = current.selected();
+  if (item) return `Borderline. "${item.props.title}". In "${terms.title}" [data set]. ${permalink}, retrieved ${today}.`;
+  return `Borderline. "${terms.title}" [data set]. ${permalink}, retrieved ${today}.`;
+}
+
+/** The credit line and the licences, to print under a chart or a story. */
+function credits(terms) {
+  const licences = (terms.licenses || []).filter((l) => l.url).map((l) => `${l.name} (${l.applies_to.toLowerCase()})`);
+  return `${terms.attribution}.\nLicences: ${licences.join('; ')}.`;
 }
 
 export function setupShare({ current }) {
@@ -183,7 +201,13 @@ export function setupShare({ current }) {
     }
     csv.setAttribute('download', `borderline-incidents-${stamp}.csv`);
     geojson.setAttribute('download', `borderline-incidents-${stamp}.geojson`);
-    $('#share-citation').value = citation(current, pageURL('map', current.search()));
+    const permalink = pageURL('map', current.search());
+    fetchTerms().then((terms) => {
+      $('#share-citation').value = citation(terms, current, permalink);
+      $('#share-credits').value = credits(terms);
+    }, (err) => {
+      $('#share-citation').value = `The citation could not be loaded (${err.message}); see the sources and licences page.`;
+    });
   }
 
   function render() {

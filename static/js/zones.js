@@ -59,8 +59,8 @@ function zonePopup(props) {
  * key to open its popup: name it, and let Enter or Space open the popup.
  */
 function keyboardable(group, label) {
-  group.on('add', () => group.eachLayer((l) => {
-    const node = l.getElement();
+  const decorate = (l) => {
+    const node = l.getElement && l.getElement();
     if (!node || node.dataset.keyboard) return;
     node.dataset.keyboard = 'true';
     node.setAttribute('tabindex', '0');
@@ -71,7 +71,15 @@ function keyboardable(group, label) {
       e.preventDefault();
       group.openPopup(); // the popup is bound to the group, not to its path
     });
-  }));
+  };
+  group.on('add', () => group.eachLayer(decorate));
+  // Shapes swapped for finer ones while on the map (ZoneLayer.replace).
+  group.on('layeradd', (e) => decorate(e.layer));
+}
+
+function northKorea(countries) {
+  return (countries.features || []).filter((f) => f.properties && (f.properties.name === 'North Korea'
+    || f.properties.iso_a3 === 'PRK' || f.properties.iso_n3 === '408'));
 }
 
 export class ZoneLayer {
@@ -83,8 +91,7 @@ export class ZoneLayer {
     ensureDefs(svgRoot);
 
     // Invisible North Korea outline: the clip path of the border band.
-    const kp = (countries.features || []).filter((f) => f.properties && (f.properties.name === 'North Korea'
-      || f.properties.iso_a3 === 'PRK' || f.properties.iso_n3 === '408'));
+    const kp = northKorea(countries);
     this.clipSource = L.geoJSON({ type: 'FeatureCollection', features: kp }, {
       renderer: this.renderer, interactive: false,
       style: () => ({ stroke: false, fill: false, className: 'zone-clip-source' }),
@@ -131,6 +138,24 @@ export class ZoneLayer {
     this.clipped = kp.length > 0; // without North Korea's outline the band is drawn unclipped
     this.active = false;
     this.map.on('zoomend', () => this.updateBand());
+  }
+
+  /**
+   * Swaps the shapes for the same ones at another precision: the zones by
+   * id, North Korea's outline (the band's clip) and the land border.
+   */
+  replace({ zones, countries, landBorder }) {
+    const byId = new Map((zones.features || []).map((f) => [String(f.id), f]));
+    for (const z of this.zones) {
+      const f = byId.get(String(z.feature.id));
+      if (f) z.layer.clearLayers().addData(f);
+    }
+    const onMap = this.map.hasLayer(this.band);
+    if (onMap) this.band.remove();
+    if (this.map.hasLayer(this.clipSource)) this.clipSource.remove();
+    this.clipSource.clearLayers().addData({ type: 'FeatureCollection', features: northKorea(countries) });
+    this.band.clearLayers().addData({ type: 'FeatureCollection', features: landBorder });
+    this.updateBand();
   }
 
   /** Zones in force on `day`. */
