@@ -4,6 +4,7 @@
 //	borderline serve  [--addr 127.0.0.1:8080] [--db var/borderline.db]
 //	borderline import [--db PATH] FILE.csv|FILE.geojson
 //	borderline export [--db PATH] --format csv|geojson [--out FILE]
+//	borderline export [--db PATH] --site DIR [--site-url URL]
 package main
 
 import (
@@ -63,6 +64,7 @@ Usage:
   borderline serve  [--addr ADDR] [--db PATH] [--log-level LEVEL] [--frame-ancestors ORIGINS]
   borderline import [--db PATH] FILE
   borderline export [--db PATH] --format csv|geojson [--out FILE]
+  borderline export [--db PATH] --site DIR [--site-url URL]
 
 Run "borderline COMMAND --help" for the flags of a command.
 Environment: BORDERLINE_ADDR (serve --addr), BORDERLINE_DB (--db), BORDERLINE_LOG_LEVEL,
@@ -253,6 +255,30 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
+// exportSite writes the static copy of the site (server.WriteSite).
+func exportSite(ctx context.Context, db, dir, siteURL string, stdout, stderr io.Writer) error {
+	log, _ := newLogger(stderr, "warn")
+	st, err := openSeeded(ctx, db, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	assets, err := embeddedAssets()
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(st, assets, log)
+	if err != nil {
+		return err
+	}
+	rep, err := srv.WriteSite(ctx, dir, server.SiteOptions{URL: siteURL})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote the static site to %s: %d files, %.1f MB; serve the folder with any static web server\n", dir, rep.Files, float64(rep.Bytes)/1e6)
+	return nil
+}
+
 // isGeoJSON decides by extension, or for other names by the first byte.
 func isGeoJSON(name string, r *bufio.Reader) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
@@ -276,15 +302,32 @@ func isGeoJSON(name string, r *bufio.Reader) bool {
 }
 
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export", "export [--db PATH] --format csv|geojson [--out FILE]\n\nWrites every incident, the CSV with its sources' outlets, headlines, dates and\nlinks, the GeoJSON with the licences and a citation. The CSV can be imported back.", stderr)
+	fs := newFlagSet("export", "export [--db PATH] --format csv|geojson [--out FILE]\n       borderline export [--db PATH] --site DIR [--site-url URL]\n\n"+
+		"Writes every incident, the CSV with its sources' outlets, headlines, dates and\nlinks, the GeoJSON with the licences and a citation. The CSV can be imported back.\n"+
+		"With --site, writes the whole map (map, embed, presentation, citation page,\nscripts, layers and data) as static files for any static host or CDN.", stderr)
 	db := fs.String("db", env("BORDERLINE_DB", defaultDB), "SQLite database file (env BORDERLINE_DB)")
 	format := fs.String("format", "csv", "csv or geojson")
 	out := fs.String("out", "", "file to write (default: standard output)")
+	site := fs.String("site", "", "folder to write the static site into (new, empty, or an earlier static copy, which is replaced)")
+	siteURL := fs.String("site-url", "", "with --site: the address it will be published at, which citations name (optional)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "borderline export: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if *site != "" {
+		if given["format"] || given["out"] {
+			fmt.Fprintln(stderr, "borderline export: --site writes a whole folder; --format and --out are for one file")
+			return errUsage
+		}
+		return exportSite(ctx, *db, *site, *siteURL, stdout, stderr)
+	}
+	if given["site-url"] {
+		fmt.Fprintln(stderr, "borderline export: --site-url goes with --site")
 		return errUsage
 	}
 	if *format != "csv" && *format != "geojson" {

@@ -161,6 +161,7 @@ test('present: starts from the map at the selected incident, and tells every inc
     await page.waitForSelector('body[data-page="present"][data-ready="true"]', { timeout: 20000 });
     await atStep(page, step.step);
 
+    await page.waitForLoadState('networkidle');
     const all = await getJSON(base, '/stories/all');
     assert.equal(all.steps.length, incidents.features.length, 'one step per incident');
     await page.goto(`${base}/present?story=all&step=${all.steps.length}`);

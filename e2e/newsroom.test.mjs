@@ -36,7 +36,12 @@ after(async () => {
 });
 
 const inForce = (day) => incidents.features.filter((f) => f.properties.in_force_from <= day && day <= f.properties.in_force_to);
-const ready = (page) => page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+// Ready, and nothing left in flight (navigating away would abort it, which
+// reads as a failed request).
+const ready = async (page) => {
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  await page.waitForLoadState('networkidle');
+};
 
 /** Boxes of the embed's parts, in CSS pixels. */
 function boxes(page) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -45,6 +46,17 @@ type citePage struct {
 	// Permalink is the address of one incident, with {id} for its id.
 	Permalink string        `json:"incident_permalink"`
 	Example   *citeIncident `json:"incident_example,omitempty"`
+
+	// Where the page's links go: the API on a server, files in a static copy.
+	Static                         bool   `json:"-"`
+	CSVLink, GeoJSONLink, JSONLink string `json:"-"`
+}
+
+// Where /cite links to the downloads on a server.
+var serverCiteLinks = citePage{
+	CSVLink:     "/collections/incidents/items?f=csv&limit=10000",
+	GeoJSONLink: "/collections/incidents/items?limit=10000",
+	JSONLink:    "/cite?f=json",
 }
 
 type citeSource struct {
@@ -67,29 +79,43 @@ func (s *Server) cite(c echo.Context) error {
 	if f != "" && f != "html" && f != "json" {
 		return badParam("f", "%q is not a format; use html or json", f)
 	}
-	page, err := s.citePage(c)
+	page, err := s.citePage(c.Request().Context(), baseURL(c), time.Now())
 	if err != nil {
 		return err
 	}
+	page.CSVLink, page.GeoJSONLink, page.JSONLink = serverCiteLinks.CSVLink, serverCiteLinks.GeoJSONLink, serverCiteLinks.JSONLink
 	// The retrieval date changes daily: nothing to validate against.
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-cache")
 	if f == "json" {
 		return c.JSON(http.StatusOK, page)
 	}
-	var buf bytes.Buffer
-	if err := s.citeTmpl.Execute(&buf, page); err != nil {
-		return fmt.Errorf("render the citation page: %w", err)
+	b, err := s.renderCite(page)
+	if err != nil {
+		return err
 	}
-	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+	return c.HTMLBlob(http.StatusOK, b)
 }
 
-func (s *Server) citePage(c echo.Context) (citePage, error) {
-	ctx := c.Request().Context()
-	base, now := baseURL(c), time.Now()
+func (s *Server) renderCite(page citePage) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := s.citeTmpl.Execute(&buf, page); err != nil {
+		return nil, fmt.Errorf("render the citation page: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// citePage gathers what /cite says for data published at base (the site's
+// address without its final slash; empty when it is not known, as for a
+// static copy whose address its publisher did not give).
+func (s *Server) citePage(ctx context.Context, base string, now time.Time) (citePage, error) {
+	home := base + "/"
+	if base == "" {
+		home = ""
+	}
 	page := citePage{
 		Title:       data.Title,
-		Citation:    data.Citation(base+"/", now),
-		BibTeX:      bibTeX(base+"/", now),
+		Citation:    data.Citation(home, now),
+		BibTeX:      bibTeX(home, now),
 		Attribution: data.Attribution,
 		Licenses:    data.Licences,
 		Permalink:   base + "/?incident={id}",
@@ -105,7 +131,8 @@ func (s *Server) citePage(c echo.Context) (citePage, error) {
 	if err != nil {
 		return page, err
 	}
-	if len(first.Features) == 1 {
+	// An example needs an address to cite it by.
+	if len(first.Features) == 1 && base != "" {
 		var f struct {
 			ID         string `json:"id"`
 			Properties struct {
@@ -143,11 +170,15 @@ func bibTeX(link string, retrieved time.Time) string {
 	link = strings.NewReplacer("{", "", "}", "", `\`, "").Replace(link)
 	day := data.FormatDate(retrieved.UTC())
 	title := strings.ReplaceAll(data.Title, "–", "--")
+	url := ""
+	if link != "" {
+		url = "  url          = {" + link + "},\n"
+	}
 	return "@misc{borderline,\n" +
 		"  author       = {{" + data.Publisher + "}},\n" +
 		"  title        = {" + title + "},\n" +
 		"  howpublished = {Data set},\n" +
-		"  url          = {" + link + "},\n" +
+		url +
 		"  urldate      = {" + day + "},\n" +
 		"  note         = {Retrieved " + day + "}\n" +
 		"}\n"

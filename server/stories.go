@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/borderline/borderline/data"
 	"github.com/borderline/borderline/store"
 )
 
@@ -15,21 +16,21 @@ import (
 type (
 	storyListDoc struct {
 		Stories []storySummaryDoc `json:"stories"`
-		Links   []link            `json:"links"`
+		Links   []link            `json:"links,omitempty"`
 	}
 	storySummaryDoc struct {
 		ID          string `json:"id"`
 		Title       string `json:"title"`
 		Description string `json:"description"`
 		Steps       int    `json:"steps"` // how many; /stories/{id} lists them
-		Links       []link `json:"links"`
+		Links       []link `json:"links,omitempty"`
 	}
 	storyDoc struct {
 		ID          string         `json:"id"`
 		Title       string         `json:"title"`
 		Description string         `json:"description"`
 		Steps       []storyStepDoc `json:"steps"`
-		Links       []link         `json:"links"`
+		Links       []link         `json:"links,omitempty"`
 	}
 	storyStepDoc struct {
 		Step     int    `json:"step"`
@@ -52,16 +53,24 @@ func (s *Server) stories(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	base := baseURL(c)
-	doc := storyListDoc{
-		Stories: make([]storySummaryDoc, 0, len(list)),
-		Links:   []link{{Href: base + "/stories", Rel: "self", Type: echo.MIMEApplicationJSON}},
+	return c.JSON(http.StatusOK, storyListDocument(list, baseURL(c)))
+}
+
+// storyListDocument is the list of stories; links are left out when base
+// is empty (a static copy, whose files are found by name).
+func storyListDocument(list []store.StorySummary, base string) storyListDoc {
+	doc := storyListDoc{Stories: make([]storySummaryDoc, 0, len(list))}
+	if base != "" {
+		doc.Links = []link{{Href: base + "/stories", Rel: "self", Type: echo.MIMEApplicationJSON}}
 	}
 	for _, st := range list {
-		doc.Stories = append(doc.Stories, storySummaryDoc{ID: st.ID, Title: st.Title, Description: st.Description, Steps: st.Steps,
-			Links: []link{{Href: storyURL(base, st.ID), Rel: "self", Type: echo.MIMEApplicationJSON}}})
+		sum := storySummaryDoc{ID: st.ID, Title: st.Title, Description: st.Description, Steps: st.Steps}
+		if base != "" {
+			sum.Links = []link{{Href: storyURL(base, st.ID), Rel: "self", Type: echo.MIMEApplicationJSON}}
+		}
+		doc.Stories = append(doc.Stories, sum)
 	}
-	return c.JSON(http.StatusOK, doc)
+	return doc
 }
 
 func (s *Server) story(c echo.Context) error {
@@ -79,16 +88,22 @@ func (s *Server) story(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	base := baseURL(c)
-	doc := storyDoc{ID: st.ID, Title: st.Title, Description: st.Description, Steps: make([]storyStepDoc, 0, len(st.Steps)),
-		Links: []link{
+	return c.JSON(http.StatusOK, storyDocument(st, baseURL(c)))
+}
+
+// storyDocument is one story with its steps; links are left out when base is empty.
+func storyDocument(st data.Story, base string) storyDoc {
+	doc := storyDoc{ID: st.ID, Title: st.Title, Description: st.Description, Steps: make([]storyStepDoc, 0, len(st.Steps))}
+	if base != "" {
+		doc.Links = []link{
 			{Href: storyURL(base, st.ID), Rel: "self", Type: echo.MIMEApplicationJSON},
 			{Href: base + "/collections/incidents/items", Rel: "items", Type: geoJSONType},
-		}}
+		}
+	}
 	for _, step := range st.Steps {
 		doc.Steps = append(doc.Steps, storyStepDoc{Step: step.Step, Incident: step.IncidentID, Title: step.Title, Intro: step.Intro})
 	}
-	return c.JSON(http.StatusOK, doc)
+	return doc
 }
 
 // onlyJSON refuses every query parameter but f=json: a story comes in one

@@ -2,7 +2,8 @@
 // OGC API – Features collections as GeoJSON FeatureCollections. URLs are
 // resolved against the site's root (site.js), not the host's.
 
-import { siteURL } from './site.js';
+import { siteURL, STATIC } from './site.js';
+import { staticItems, staticFeature } from './staticdata.js';
 
 export const COLLECTIONS = ['countries', 'provinces', 'rivers', 'border', 'zones', 'places', 'incidents'];
 
@@ -22,6 +23,7 @@ export class ApiError extends Error {
  * how many there are in all).
  */
 export async function fetchItems(collection, params = {}, { signal, follow = true } = {}) {
+  if (STATIC) return asApiError(collection, staticItems(collection, params));
   const query = new URLSearchParams({ limit: '10000', ...params });
   let url = siteURL(`collections/${encodeURIComponent(collection)}/items?${query}`);
   let all = null;
@@ -40,6 +42,7 @@ export async function fetchItems(collection, params = {}, { signal, follow = tru
 
 /** GET /collections/{id}/items/{featureId}: one GeoJSON Feature. */
 export async function fetchFeature(collection, id, { signal, params } = {}) {
+  if (STATIC) return asApiError(collection, staticFeature(collection, id, params));
   const query = params ? `?${new URLSearchParams(params)}` : '';
   const url = siteURL(`collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(id)}${query}`);
   const body = await fetchJSON(collection, url, signal);
@@ -47,6 +50,11 @@ export async function fetchFeature(collection, id, { signal, params } = {}) {
     throw new ApiError(`The server sent something other than a Feature for ${collection}/${id}.`, 200);
   }
   return body;
+}
+
+/** A static copy's failure, in the form the callers know. */
+function asApiError(collection, promise) {
+  return promise.catch((err) => { throw new ApiError(`Loading ${collection} failed: ${err.message}`, 0); });
 }
 
 function nextPath(href) {

@@ -20,7 +20,7 @@ import { setupShare } from './share.js';
 import { setupEmbedFrame } from './embedframe.js';
 import { printableMap, renderReport } from './print.js';
 import { readState, writeState, buildSearch, MAX_QUERY } from './state.js';
-import { pageURL } from './site.js';
+import { pageURL, siteURL, STATIC } from './site.js';
 import { el, debounce } from './dom.js';
 import { CATEGORIES, CATEGORY_IDS } from './categories.js';
 import { dayOf, isoOf, longDate, monthStart, monthEnd } from './dates.js';
@@ -83,6 +83,17 @@ function buildCategoryFilter(selected, onChange) {
     }
   });
   count();
+}
+
+/** A static copy has data files, not the server's API: the footer says so. */
+function describeStaticData() {
+  const p = $('.data-links');
+  if (!p) return;
+  p.replaceChildren('The data: every incident as ',
+    el('a', { href: siteURL('data/incidents.geojson'), download: 'borderline-incidents.geojson' }, 'GeoJSON'), ' or ',
+    el('a', { href: siteURL('data/incidents.csv'), download: 'borderline-incidents.csv' }, 'CSV'),
+    ', and ', el('a', { href: siteURL('data/') }, 'every layer as a file'), ' (the Borderline server also offers them to QGIS); ',
+    el('a', { href: pageURL('cite') }, 'how to cite'), '.');
 }
 
 async function start() {
@@ -321,6 +332,7 @@ async function start() {
     selected: () => (state.selectedId ? source.get(state.selectedId) : null),
     onChange: (fn) => stateListeners.push(fn),
   };
+  if (STATIC) describeStaticData();
   if (embed) setupEmbedFrame({ current, panel });
   else setupShare({ current });
   // On paper: what is listed, under the map as it is on screen.
