@@ -358,3 +358,30 @@ test('share dialog: the link, the embed code with its preview, downloads of what
   }
 });
 
+
+test('share dialog: on a phone, one column that fits the screen', async () => {
+  const { context, page, failed, errors } = await openPage(browser, { width: 390, height: 844 }, { mobile: true });
+  try {
+    await page.goto(`${base}/?date=${DAY}`);
+    await ready(page);
+    await page.locator('#share-btn').tap();
+    const dialog = page.locator('#share-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    const box = await dialog.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 390 && box.height <= 844, `the dialog ${JSON.stringify(box)} leaves the screen`);
+    for (const sel of ['button[data-copy="share-link"]', 'button[data-copy="embed-code"]', '#download-csv', '#download-geojson', '.present-start']) {
+      const el = page.locator(sel).first();
+      await el.scrollIntoViewIfNeeded();
+      const b = await el.boundingBox();
+      assert.ok(b && b.x >= 0 && b.x + b.width <= 390 && b.height >= 40, `${sel} is cut off or too small to tap: ${JSON.stringify(b)}`);
+    }
+    await page.locator('#preview-frame iframe').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'share-dialog-phone.png') });
+    await page.locator('#share-close').tap();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.deepEqual(failed, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -133,6 +133,24 @@ test('static copy: served by a plain static server under a folder, it works the 
   await exercise('static', (name, q) => `${staticSite.root}${pages[name]}${q}`, new URL(staticSite.root).origin);
 });
 
+test('static copy: on a phone, the map, its sheet and a card', async () => {
+  const { context, page, failed, errors } = await offlinePage(new URL(staticSite.root).origin, { width: 390, height: 844 });
+  try {
+    await page.goto(`${staticSite.root}?date=${DAY}`);
+    await ready(page);
+    await page.locator('#sheet-handle').click();
+    await page.waitForSelector('#panel.is-open');
+    assert.deepEqual(await listed(page), inForce(DAY).map((f) => f.id).sort());
+    await page.locator('#incident-list button[data-id]').first().click();
+    await page.locator('#card').waitFor({ state: 'visible' });
+    await page.screenshot({ path: path.join(SHOTS, 'static-phone.png') });
+    assert.deepEqual(failed, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('static copy: search, downloads and the citation work from the exported files', async () => {
   const origin = new URL(staticSite.root).origin;
   const { context, page, failed, errors, blocked } = await offlinePage(origin, { width: 1366, height: 768 });

@@ -14,7 +14,7 @@ import { pageURL } from './site.js';
 import { buildSearch } from './state.js';
 import { el, clear, debounce } from './dom.js';
 import { category, verification } from './categories.js';
-import { isoOf, longDate, monthStart, monthEnd, incidentDateWords } from './dates.js';
+import { isoOf, longDate, shortDate, monthStart, monthEnd, incidentDateWords } from './dates.js';
 import { placesText, sourceShort, sourceLong } from './describe.js';
 import { printableMap } from './print.js';
 
@@ -128,7 +128,14 @@ async function start() {
     const day = item.from;
     renderCard(step, item);
     $('#step-counter').textContent = `${index + 1} of ${steps.length}`;
-    $('#present-date').textContent = longDate(day);
+    // A date known only to the month, season or year is said as such; the
+    // map shows the first day of that span, which the note says.
+    const words = incidentDateWords(item.props);
+    clear($('#present-date')).append(item.props.date_precision === 'day' || !item.props.date_precision
+      ? longDate(day)
+      : words.charAt(0).toUpperCase() + words.slice(1),
+    item.props.date_precision && item.props.date_precision !== 'day'
+      ? el('span', { class: 'present-date-note' }, `The map shows ${shortDate(day)}, the first day of that span.`) : null);
     axis.set(item.from, item.to, day);
     $('#prev').disabled = !autoplay && index === 0;
     $('#next').disabled = !autoplay && index === steps.length - 1;
