@@ -181,22 +181,33 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "borderline serve:", err)
 		return err
 	}
-	st, err := openSeeded(ctx, *db, log)
+	srv, st, err := openServer(ctx, *db, log, server.WithFrameAncestors(frameAncestors))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	assets, err := embeddedAssets()
-	if err != nil {
-		return err
-	}
-	srv, err := server.New(st, assets, log, server.WithFrameAncestors(frameAncestors))
-	if err != nil {
-		return err
-	}
 	return srv.Run(ctx, *addr, func(a net.Addr) {
 		log.Info("serving the map", "url", "http://"+a.String()+"/", "db", st.Path())
 	})
+}
+
+// openServer opens the (seeded) database and the server over it with the
+// embedded front end; the caller closes the store.
+func openServer(ctx context.Context, db string, log *slog.Logger, opts ...server.Option) (*server.Server, *store.Store, error) {
+	assets, err := embeddedAssets()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openSeeded(ctx, db, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := server.New(st, assets, log, opts...)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return srv, st, nil
 }
 
 func embeddedAssets() (server.Assets, error) {
@@ -258,19 +269,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // exportSite writes the static copy of the site (server.WriteSite).
 func exportSite(ctx context.Context, db, dir, siteURL string, stdout, stderr io.Writer) error {
 	log, _ := newLogger(stderr, "warn")
-	st, err := openSeeded(ctx, db, log)
+	srv, st, err := openServer(ctx, db, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	assets, err := embeddedAssets()
-	if err != nil {
-		return err
-	}
-	srv, err := server.New(st, assets, log)
-	if err != nil {
-		return err
-	}
 	rep, err := srv.WriteSite(ctx, dir, server.SiteOptions{URL: siteURL})
 	if err != nil {
 		return err

@@ -1,36 +1,25 @@
 // Browser tests of what teachers use: the presentation at a projector's
 // 1280 × 720, its keys, autoplay and touch, and starting it from the map.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import {
-  SHOTS, tempDir, startServer, launchBrowser, openPage, getJSON, axeViolations,
+  SHOTS, useServer, openPage, getJSON, axeViolations,
 } from './harness.mjs';
 
 const PROJECTOR = { width: 1280, height: 720 };
 
-let server;
 let base;
 let browser;
-let tmp;
 let incidents;
 let closure;
 
-before(async () => {
-  tmp = tempDir();
-  server = await startServer(path.join(tmp, 'test.db'));
-  base = server.base;
-  incidents = await getJSON(base, '/collections/incidents/items?limit=10000');
-  closure = await getJSON(base, '/stories/closure');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) await server.stop();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+useServer({
+  async ready(s) {
+    ({ base, browser, incidents } = s);
+    closure = await getJSON(base, '/stories/closure');
+  },
 });
 
 const incident = (id) => incidents.features.find((f) => f.id === id);

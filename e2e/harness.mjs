@@ -5,6 +5,7 @@
 // Environment: BORDERLINE_BIN (default bin/borderline), CHROMIUM (default
 // /usr/bin/chromium). Screenshots go to e2e/screenshots/ (not committed).
 
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -142,4 +143,32 @@ export async function axeViolations(page) {
   }));
   assert.ok(result.passes.length > 10, 'axe ran its rules');
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/**
+ * For a test file: before its tests, a fresh database, the server on it,
+ * its incidents and Chromium; after them, all stopped and removed. The
+ * returned object is filled in before the first test runs. `prepare(site)`
+ * runs before the server starts (site.tmp and site.db are set), `ready(site)`
+ * once all is up. (A file's own root-level before hook is not awaited after
+ * this one in Node 20, so set-up that needs the server goes in `ready`.)
+ */
+export function useServer({ prepare, ready } = {}) {
+  const site = {};
+  before(async () => {
+    site.tmp = tempDir();
+    site.db = path.join(site.tmp, 'test.db');
+    if (prepare) await prepare(site);
+    site.server = await startServer(site.db);
+    site.base = site.server.base;
+    site.incidents = await getJSON(site.base, '/collections/incidents/items?limit=10000');
+    site.browser = await launchBrowser();
+    if (ready) await ready(site);
+  });
+  after(async () => {
+    if (site.browser) await site.browser.close().catch(() => {});
+    if (site.server) await site.server.stop();
+    if (site.tmp) fs.rmSync(site.tmp, { recursive: true, force: true });
+  });
+  return site;
 }

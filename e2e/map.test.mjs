@@ -9,13 +9,13 @@
 // Expectations are derived from the API's own data (which incidents are in
 // force on a day, which zones are valid), never from hard-coded counts.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  BIN, SHOTS, tempDir, startServer, launchBrowser, openPage as open, getJSON as fetchJSON, foreignRequests, axeViolations,
+  BIN, SHOTS, useServer, openPage as open, getJSON as fetchJSON, foreignRequests, axeViolations,
 } from './harness.mjs';
 
 const BEFORE_ZONE = '2020-08-25'; // the day before the shoot-on-sight order took effect
@@ -32,8 +32,6 @@ const HOSTILE_CSV_ROW = [HOSTILE_ID, csvCell(HOSTILE_TITLE), csvCell(HOSTILE_SUM
   csvCell('<a href="javascript:alert(1)">note</a>'), 'hyesan', 'exact', '', 'single_source', '', 'dailynk-2021-03',
   csvCell('<svg onload="window.__xss=3">'), ''].join(',');
 
-let server;
-let tmpDir;
 let base;
 let browser;
 let incidents; // FeatureCollection from the API
@@ -89,29 +87,20 @@ function assertLocalOnly(requests) {
   assert.deepEqual(foreignRequests(requests, [base]), [], 'requests left 127.0.0.1');
 }
 
-before(async () => {
-  assert.ok(fs.existsSync(BIN), `server binary ${BIN} not found: run "make build" first (or set BORDERLINE_BIN)`);
-  tmpDir = tempDir();
-  // One incident whose text is markup, imported the way a user would: the map
-  // must show it as text and never run it.
-  const db = path.join(tmpDir, 'test.db');
-  const hostile = path.join(tmpDir, 'hostile.csv');
-  fs.writeFileSync(hostile, `${HOSTILE_CSV_HEADER}\n${HOSTILE_CSV_ROW}\n`);
-  const imported = spawnSync(BIN, ['import', '--db', db, hostile], { encoding: 'utf8' });
-  assert.equal(imported.status, 0, `import of the hostile incident failed: ${imported.stderr}`);
-
-  server = await startServer(db);
-  base = server.base;
-  incidents = await getJSON('/collections/incidents/items?limit=10000');
-  zones = await getJSON('/collections/zones/items?limit=10000');
-  places = await getJSON('/collections/places/items?limit=10000');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) await server.stop();
-  if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+useServer({
+  // One incident whose text is markup, imported the way a user would: the
+  // map must show it as text and never run it.
+  prepare(site) {
+    const hostile = path.join(site.tmp, 'hostile.csv');
+    fs.writeFileSync(hostile, `${HOSTILE_CSV_HEADER}\n${HOSTILE_CSV_ROW}\n`);
+    const imported = spawnSync(BIN, ['import', '--db', site.db, hostile], { encoding: 'utf8' });
+    assert.equal(imported.status, 0, `import of the hostile incident failed: ${imported.stderr}`);
+  },
+  async ready(site) {
+    ({ base, browser, incidents } = site);
+    zones = await getJSON('/collections/zones/items?limit=10000');
+    places = await getJSON('/collections/places/items?limit=10000');
+  },
 });
 
 test('the data the map needs is there', () => {

@@ -3,37 +3,23 @@
 // share dialog's code and /embed.js, oEmbed's size against the embed's own,
 // and the share dialog itself.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import {
-  SHOTS, tempDir, startServer, launchBrowser, openPage, getJSON, freePort, axeViolations,
+  SHOTS, useServer, openPage, getJSON, freePort, axeViolations,
 } from './harness.mjs';
 
 const DAY = '2020-08-27';
 const SIZES = [[300, 300], [400, 600], [640, 480], [1000, 650]];
 
-let server;
 let base;
 let browser;
-let tmp;
 let incidents;
 
-before(async () => {
-  tmp = tempDir();
-  server = await startServer(path.join(tmp, 'test.db'));
-  base = server.base;
-  incidents = await getJSON(base, '/collections/incidents/items?limit=10000');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) await server.stop();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+useServer({ ready(s) { ({ base, browser, incidents } = s); } });
 
 const inForce = (day) => incidents.features.filter((f) => f.properties.in_force_from <= day && day <= f.properties.in_force_to);
 // Ready, and nothing left in flight (navigating away would abort it, which

@@ -3,13 +3,13 @@
 // server, then from a static copy (borderline export --site) served by
 // Python's http.server under a sub-folder, as a newsroom's static host would.
 
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  BIN, SHOTS, tempDir, startServer, launchBrowser, openPage, getJSON, freePort, sleep,
+  BIN, SHOTS, useServer, openPage, getJSON, freePort, sleep,
 } from './harness.mjs';
 
 const DAY = '2020-08-27';
@@ -17,7 +17,6 @@ const BEFORE = '2020-08-25';
 
 let server;
 let browser;
-let tmp;
 let incidents;
 let staticSite; // {root, stop}
 
@@ -36,26 +35,18 @@ async function pythonServer(folder) {
   return { origin, stop: () => proc.kill('SIGTERM') };
 }
 
-before(async () => {
-  tmp = tempDir();
-  const db = path.join(tmp, 'test.db');
-  server = await startServer(db);
-  incidents = await getJSON(server.base, '/collections/incidents/items?limit=10000');
-  // The static copy, published under a folder of the host.
-  const pub = path.join(tmp, 'pub');
-  const exported = spawnSync(BIN, ['export', '--db', db, '--site', path.join(pub, 'interactives', 'borderline')], { encoding: 'utf8' });
-  assert.equal(exported.status, 0, `export --site failed: ${exported.stderr}`);
-  const py = await pythonServer(pub);
-  staticSite = { root: `${py.origin}/interactives/borderline/`, stop: py.stop };
-  browser = await launchBrowser();
+const site = useServer({
+  async ready(s) {
+    ({ server, browser, incidents } = s);
+    // The static copy, published under a folder of the host.
+    const pub = path.join(s.tmp, 'pub');
+    const exported = spawnSync(BIN, ['export', '--db', s.db, '--site', path.join(pub, 'interactives', 'borderline')], { encoding: 'utf8' });
+    assert.equal(exported.status, 0, `export --site failed: ${exported.stderr}`);
+    const py = await pythonServer(pub);
+    staticSite = { root: `${py.origin}/interactives/borderline/`, stop: py.stop };
+  },
 });
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) await server.stop();
-  if (staticSite) staticSite.stop();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+after(() => { if (staticSite) staticSite.stop(); });
 
 const inForce = (day) => incidents.features.filter((f) => f.properties.in_force_from <= day && day <= f.properties.in_force_to);
 
@@ -207,15 +198,15 @@ test('static copy: search, downloads and the citation work from the exported fil
 });
 
 test('static copy: a second export replaces the first; a folder that is not a copy is refused', () => {
-  const dir = path.join(tmp, 'again');
+  const dir = path.join(site.tmp, 'again');
   for (let i = 0; i < 2; i++) {
-    const r = spawnSync(BIN, ['export', '--db', path.join(tmp, 'test.db'), '--site', dir], { encoding: 'utf8' });
+    const r = spawnSync(BIN, ['export', '--db', path.join(site.tmp, 'test.db'), '--site', dir], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   }
-  const other = path.join(tmp, 'mine');
+  const other = path.join(site.tmp, 'mine');
   fs.mkdirSync(other);
   fs.writeFileSync(path.join(other, 'notes.txt'), 'keep me');
-  const r = spawnSync(BIN, ['export', '--db', path.join(tmp, 'test.db'), '--site', other], { encoding: 'utf8' });
+  const r = spawnSync(BIN, ['export', '--db', path.join(site.tmp, 'test.db'), '--site', other], { encoding: 'utf8' });
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /not empty/);
   assert.equal(fs.readFileSync(path.join(other, 'notes.txt'), 'utf8'), 'keep me', 'nothing of the folder was touched');

@@ -2,22 +2,19 @@
 // Chromium on A4 and US Letter, read back with poppler-utils (pdfinfo,
 // pdftotext) and turned into PNG pages (pdftoppm) to look at.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import {
-  SHOTS, tempDir, startServer, launchBrowser, openPage, getJSON,
+  SHOTS, useServer, openPage, getJSON,
 } from './harness.mjs';
 
 const DAY = '2020-08-27';
 const PAPER = { A4: [595, 842], Letter: [612, 792] }; // points
 
-let server;
 let base;
 let browser;
-let tmp;
 let incidents;
 
 function run(cmd, args) {
@@ -27,25 +24,13 @@ function run(cmd, args) {
   return r.stdout;
 }
 
-before(async () => {
-  tmp = tempDir();
-  server = await startServer(path.join(tmp, 'test.db'));
-  base = server.base;
-  incidents = await getJSON(base, '/collections/incidents/items?limit=10000');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) await server.stop();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+const site = useServer({ ready(s) { ({ base, browser, incidents } = s); } });
 
 /** Prints the page as a browser would (print media, then the PDF) and reads it back. */
 async function printPDF(page, name, format) {
   await page.emulateMedia({ media: 'print' });
   await page.waitForSelector('body[data-print="ready"]', { timeout: 5000 });
-  const file = path.join(tmp, `${name}-${format}.pdf`);
+  const file = path.join(site.tmp, `${name}-${format}.pdf`);
   await page.pdf({ path: file, format });
   const info = run('pdfinfo', [file]);
   const [, w, h] = info.match(/Page size:\s+([\d.]+) x ([\d.]+) pts/);

@@ -71,12 +71,20 @@ async function fetchPage(collection, url, signal) {
 }
 
 async function fetchJSON(collection, url, signal) {
+  return getJSON(url, collection, { signal, accept: 'application/geo+json, application/json' });
+}
+
+/**
+ * GETs JSON, with the server's own description of a failure in the error:
+ * `what` names the thing for the reader ("incidents", "the stories").
+ */
+export async function getJSON(url, what, { signal, accept = 'application/json' } = {}) {
   let response;
   try {
-    response = await fetch(url, { headers: { Accept: 'application/geo+json, application/json' }, signal });
+    response = await fetch(url, { headers: { Accept: accept }, signal });
   } catch (err) {
     if (err.name === 'AbortError') throw err;
-    throw new ApiError(`Could not reach the server for ${collection}.`, 0);
+    throw new ApiError(`Could not reach the server for ${what}.`, 0);
   }
   if (!response.ok) {
     let description = response.statusText;
@@ -84,7 +92,7 @@ async function fetchJSON(collection, url, signal) {
       const body = await response.json();
       if (body && typeof body.description === 'string') description = body.description;
     } catch { /* not JSON */ }
-    throw new ApiError(`Loading ${collection} failed (${response.status}): ${description}`, response.status);
+    throw new ApiError(`Loading ${what} failed (${response.status}): ${description}`, response.status);
   }
   return response.json();
 }

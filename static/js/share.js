@@ -9,6 +9,7 @@ import { pageURL, siteURL, STATIC } from './site.js';
 import { longDate, isoOf } from './dates.js';
 import { CATEGORIES } from './categories.js';
 import { fetchStories } from './stories.js';
+import { getJSON } from './api.js';
 import { HEIGHT_MESSAGE } from './embedframe.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -53,8 +54,7 @@ export function downloadParams(current) {
 let termsPromise = null;
 function fetchTerms() {
   if (!termsPromise) {
-    termsPromise = fetch(siteURL(STATIC ? 'cite/index.json' : 'cite?f=json'), { headers: { Accept: 'application/json' } })
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+    termsPromise = getJSON(siteURL(STATIC ? 'cite/index.json' : 'cite?f=json'), 'the citation')
       .catch((err) => { termsPromise = null; throw err; });
   }
   return termsPromise;

@@ -3,25 +3,7 @@
 // same JSON as files).
 
 import { siteURL, STATIC } from './site.js';
-import { ApiError } from './api.js';
-
-async function getJSON(url, what) {
-  let response;
-  try {
-    response = await fetch(url, { headers: { Accept: 'application/json' } });
-  } catch {
-    throw new ApiError(`Could not reach the server for ${what}.`, 0);
-  }
-  if (!response.ok) {
-    let description = response.statusText;
-    try {
-      const body = await response.json();
-      if (body && typeof body.description === 'string') description = body.description;
-    } catch { /* not JSON */ }
-    throw new ApiError(`Loading ${what} failed (${response.status}): ${description}`, response.status);
-  }
-  return response.json();
-}
+import { ApiError, getJSON } from './api.js';
 
 /** [{id, title, description, steps}] — steps is how many. */
 export async function fetchStories() {
