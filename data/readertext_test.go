@@ -88,6 +88,8 @@ func readerText(s *Seed) [][2]string {
 		w := "incidents.csv " + in.ID + " "
 		add(w+"title", in.Title)
 		add(w+"summary", in.Summary)
+		add(w+"title_ko", in.TitleKO)
+		add(w+"summary_ko", in.SummaryKO)
 		add(w+"date_note", in.DateNote)
 		add(w+"location_note", in.LocationNote)
 		add(w+"verification_note", in.VerificationNote)

@@ -57,7 +57,7 @@ type IncidentRefs interface {
 
 // ReadStories reads stories.csv: the stories without their steps.
 func ReadStories(r io.Reader, name string) ([]Story, error) {
-	return readRecords(r, name, StoryColumns, nil, func(c fieldChecker, f map[string]string) (Story, string) {
+	return readRecords(r, name, StoryColumns, nil, nil, func(c fieldChecker, f map[string]string) (Story, string) {
 		s := Story{
 			ID:          c.id("id", f["id"]),
 			Title:       c.slideTitle("title", f["title"]),
@@ -82,7 +82,7 @@ type stepRow struct {
 // repeat. Like the other readers it is all-or-nothing and lists every problem.
 func ReadStorySteps(r io.Reader, name string, stories []Story, incidents IncidentRefs) ([]Story, error) {
 	verr := &ValidationError{File: name}
-	rows := readTable(r, StoryStepColumns, nil, verr)
+	rows := readTable(r, StoryStepColumns, nil, nil, verr)
 	// A file that could not be read whole would show gaps that are not there.
 	wholeFile := len(verr.Errors) == 0
 	known := map[string]bool{}
