@@ -104,10 +104,14 @@ func readerText(s *Seed) [][2]string {
 		w := "stories.csv " + st.ID + " "
 		add(w+"title", st.Title)
 		add(w+"description", st.Description)
+		add(w+"title_ko", st.TitleKO)
+		add(w+"description_ko", st.DescriptionKO)
 		for _, step := range st.Steps {
 			w := fmt.Sprintf("story_steps.csv %s step %d ", st.ID, step.Step)
 			add(w+"title", step.Title)
 			add(w+"intro", step.Intro)
+			add(w+"title_ko", step.TitleKO)
+			add(w+"intro_ko", step.IntroKO)
 		}
 	}
 	return out

@@ -52,8 +52,13 @@ func (s *Server) openAPI(c echo.Context) error {
 		slices.Sort(required)
 		return map[string]any{"type": "object", "required": required, "properties": props}
 	}
-	storySummary := object(map[string]any{"id": str, "title": str, "description": str, "steps": integer, "links": links})
-	storyStep := object(map[string]any{"step": integer, "incident": str, "title": str, "intro": str})
+	// title, description and intro are English; the _ko members the same in Korean ("" where an imported incident has none).
+	koStr := func(what string) map[string]any {
+		return map[string]any{"type": "string", "description": "The " + what + " in Korean; empty where there is none"}
+	}
+	storySummary := object(map[string]any{"id": str, "title": str, "description": str, "title_ko": koStr("title"), "description_ko": koStr("description"),
+		"steps": integer, "links": links})
+	storyStep := object(map[string]any{"step": integer, "incident": str, "title": str, "intro": str, "title_ko": koStr("title"), "intro_ko": koStr("introduction")})
 	doc := map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{
@@ -106,7 +111,7 @@ func (s *Server) openAPI(c echo.Context) error {
 			"error": map[string]any{"type": "object", "required": []string{"code", "description"},
 				"properties": map[string]any{"code": str, "description": str, "parameter": str}},
 			"storyList": object(map[string]any{"stories": map[string]any{"type": "array", "items": storySummary}, "links": links}),
-			"story": object(map[string]any{"id": str, "title": str, "description": str,
+			"story": object(map[string]any{"id": str, "title": str, "description": str, "title_ko": koStr("title"), "description_ko": koStr("description"),
 				"steps": map[string]any{"type": "array", "items": storyStep}, "links": links}),
 		}},
 	}

@@ -215,6 +215,14 @@ CREATE VIRTUAL TABLE incident_fts USING fts5 (
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 `,
+	// 6: the Korean text of the stories. Only the seed writes stories, and
+	// the seed that brings these columns fills them.
+	`
+ALTER TABLE story ADD COLUMN title_ko TEXT NOT NULL DEFAULT '';
+ALTER TABLE story ADD COLUMN description_ko TEXT NOT NULL DEFAULT '';
+ALTER TABLE story_step ADD COLUMN title_ko TEXT NOT NULL DEFAULT '';
+ALTER TABLE story_step ADD COLUMN intro_ko TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // refreshExtentsSQL recomputes the extent table; it ends every write.
