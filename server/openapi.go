@@ -52,8 +52,13 @@ func (s *Server) openAPI(c echo.Context) error {
 		slices.Sort(required)
 		return map[string]any{"type": "object", "required": required, "properties": props}
 	}
-	storySummary := object(map[string]any{"id": str, "title": str, "description": str, "steps": integer, "links": links})
-	storyStep := object(map[string]any{"step": integer, "incident": str, "title": str, "intro": str})
+	// title, description and intro are English; the _ko members the same in Korean ("" where an imported incident has none).
+	koStr := func(what string) map[string]any {
+		return map[string]any{"type": "string", "description": "The " + what + " in Korean; empty where there is none"}
+	}
+	storySummary := object(map[string]any{"id": str, "title": str, "description": str, "title_ko": koStr("title"), "description_ko": koStr("description"),
+		"steps": integer, "links": links})
+	storyStep := object(map[string]any{"step": integer, "incident": str, "title": str, "intro": str, "title_ko": koStr("title"), "intro_ko": koStr("introduction")})
 	doc := map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{
@@ -80,11 +85,11 @@ func (s *Server) openAPI(c echo.Context) error {
 					param("offset", "query", "Features to skip", map[string]any{"type": "integer", "minimum": 0, "default": 0}, false),
 					param("category", "query", "Incidents only: categories, comma-separated", str, false),
 					param("kind", "query", "Places and areas only: kinds, comma-separated ("+strings.Join(data.CodeValues(data.PlaceKinds), ", ")+")", str, false),
-					param("q", "query", "Incidents only: words that must all appear, as word starts, in the title, summary, place names or source outlets and reporters (not headlines)", str, false),
+					param("q", "query", "Incidents only: words that must all appear, as word starts, in the title or summary (English or Korean), place names or source outlets and reporters (not headlines). Korean words match with their particles: 혜산 finds 혜산에서", str, false),
 					simplifyParam,
 					param("f", "query", "json (GeoJSON) or csv (incidents, the import format)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}, false),
 				},
-				"responses": map[string]any{"200": linked(geojson("A FeatureCollection with numberMatched, numberReturned and next/prev links; for incidents also licenses, citation and attribution")), "400": errorResp, "404": errorResp}}},
+				"responses": map[string]any{"200": linked(geojson("A FeatureCollection with numberMatched, numberReturned and next/prev links; for incidents also licenses, citation and attribution. An incident's title and summary are English; title_ko and summary_ko are the same in Korean, always present and empty where there is none")), "400": errorResp, "404": errorResp}}},
 			"/collections/{collectionId}/items/{featureId}": map[string]any{"get": map[string]any{"summary": "One feature", "operationId": "getFeature",
 				"parameters": []any{collectionID, param("featureId", "path", "The feature id", str, true), simplifyParam},
 				"responses":  map[string]any{"200": linked(geojson("A Feature")), "404": errorResp}}},
@@ -106,7 +111,7 @@ func (s *Server) openAPI(c echo.Context) error {
 			"error": map[string]any{"type": "object", "required": []string{"code", "description"},
 				"properties": map[string]any{"code": str, "description": str, "parameter": str}},
 			"storyList": object(map[string]any{"stories": map[string]any{"type": "array", "items": storySummary}, "links": links}),
-			"story": object(map[string]any{"id": str, "title": str, "description": str,
+			"story": object(map[string]any{"id": str, "title": str, "description": str, "title_ko": koStr("title"), "description_ko": koStr("description"),
 				"steps": map[string]any{"type": "array", "items": storyStep}, "links": links}),
 		}},
 	}

@@ -346,7 +346,27 @@ func TestCSVIsTheImportFormat(t *testing.T) {
 	}
 	fc := getFC(t, "/collections/incidents/items?limit=10000&category=arrests")
 	if len(incidents) != fc.NumberMatched {
-		t.Errorf("CSV has %d incidents, GeoJSON %d", len(incidents), fc.NumberMatched)
+		t.Fatalf("CSV has %d incidents, GeoJSON %d", len(incidents), fc.NumberMatched)
+	}
+	// The Korean text is the same in both, and there.
+	for i, in := range incidents {
+		p := fc.Features[i].Properties
+		if in.ID != fc.Features[i].ID || in.TitleKO == "" || p["title_ko"] != in.TitleKO || p["summary_ko"] != in.SummaryKO {
+			t.Errorf("%s: CSV has %q / %q, GeoJSON %v / %v", in.ID, in.TitleKO, in.SummaryKO, p["title_ko"], p["summary_ko"])
+		}
+	}
+}
+
+// A Korean search arrives percent-encoded and finds incidents by their
+// Korean text: the hospital's incident names no place called 혜산.
+func TestKoreanSearchOverHTTP(t *testing.T) {
+	fc := getFC(t, "/collections/incidents/items?limit=100&q="+url.QueryEscape("혜산 결핵"))
+	if fc.NumberMatched != 1 || fc.Features[0].ID != "2021-03-01-hyesan-hospital-deaths" {
+		var ids []string
+		for _, f := range fc.Features {
+			ids = append(ids, f.ID)
+		}
+		t.Errorf("q=혜산 결핵 found %v", ids)
 	}
 }
 

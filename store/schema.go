@@ -198,6 +198,31 @@ CREATE TABLE story_step (
 -- Removing an incident looks here for steps that still need it.
 CREATE INDEX story_step_incident ON story_step (incident_id);
 `,
+	// 5: the Korean title and summary of incidents, stored and searched.
+	`
+ALTER TABLE incident ADD COLUMN title_ko TEXT NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN summary_ko TEXT NOT NULL DEFAULT '';
+
+-- The search reads the Korean text too. An FTS5 table cannot gain columns,
+-- so it is made anew, empty: the seed that follows a schema change
+-- re-derives every incident's search text, imported ones included.
+-- unicode61 counts Hangul syllables as letters, so a Korean word (어절) is
+-- one token, its particles attached: 혜산에서 is a token that the prefix
+-- query 혜산* finds, and 인민병원 is no word of 량강도인민병원.
+DROP TABLE incident_fts;
+CREATE VIRTUAL TABLE incident_fts USING fts5 (
+	title, summary, title_ko, summary_ko, places, sources,
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+`,
+	// 6: the Korean text of the stories. Only the seed writes stories, and
+	// the seed that brings these columns fills them.
+	`
+ALTER TABLE story ADD COLUMN title_ko TEXT NOT NULL DEFAULT '';
+ALTER TABLE story ADD COLUMN description_ko TEXT NOT NULL DEFAULT '';
+ALTER TABLE story_step ADD COLUMN title_ko TEXT NOT NULL DEFAULT '';
+ALTER TABLE story_step ADD COLUMN intro_ko TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // refreshExtentsSQL recomputes the extent table; it ends every write.

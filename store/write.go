@@ -82,10 +82,10 @@ type incidentWriter struct {
 
 const (
 	qFindIncident   = `SELECT rowid, origin FROM incident WHERE id = ?`
-	qInsertIncident = `INSERT INTO incident (id, title, summary, category, date_start, date_end, date_precision, date_inferred,
+	qInsertIncident = `INSERT INTO incident (id, title, summary, title_ko, summary_ko, category, date_start, date_end, date_precision, date_inferred,
 		date_note, location_precision, location_note, verification, verification_note, contradictions, research_ref,
-		day_from, day_to, origin, updated_at, feature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
-	qUpdateIncident = `UPDATE incident SET title=?, summary=?, category=?, date_start=?, date_end=?, date_precision=?, date_inferred=?,
+		day_from, day_to, origin, updated_at, feature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	qUpdateIncident = `UPDATE incident SET title=?, summary=?, title_ko=?, summary_ko=?, category=?, date_start=?, date_end=?, date_precision=?, date_inferred=?,
 		date_note=?, location_precision=?, location_note=?, verification=?, verification_note=?, contradictions=?, research_ref=?,
 		day_from=?, day_to=?, origin=?, updated_at=coalesce(?, updated_at), feature=? WHERE rowid=?`
 	qDeletePlaces  = `DELETE FROM incident_place WHERE incident = ?`
@@ -98,7 +98,7 @@ const (
 	qInsertPoint   = `INSERT INTO incident_point (incident, lon, lat) VALUES (?, ?, ?)`
 	qInsertRtree   = `INSERT INTO incident_rtree (id, min_lon, max_lon, min_lat, max_lat, day_from, day_to,
 		lon0, lon1, lat0, lat1, multi, category) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`
-	qInsertFTS = `INSERT INTO incident_fts (rowid, title, summary, places, sources) VALUES (?, ?, ?, ?, ?)`
+	qInsertFTS = `INSERT INTO incident_fts (rowid, title, summary, title_ko, summary_ko, places, sources) VALUES (?, ?, ?, ?, ?, ?, ?)`
 )
 
 func newIncidentWriter(ctx context.Context, tx *sql.Tx, cat *catalog) (*incidentWriter, error) {
@@ -156,7 +156,7 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin str
 	}
 	from, to := in.InForce()
 	dayFrom, dayTo := data.DayNumber(from), data.DayNumber(to)
-	fields := []any{in.Title, in.Summary, in.Category, data.FormatDate(in.DateStart), data.FormatDate(in.DateEnd),
+	fields := []any{in.Title, in.Summary, in.TitleKO, in.SummaryKO, in.Category, data.FormatDate(in.DateStart), data.FormatDate(in.DateEnd),
 		in.DatePrecision, boolInt(in.DateInferred), in.DateNote, in.LocationPrecision, in.LocationNote,
 		in.Verification, in.VerificationNote, in.Contradictions, in.ResearchRef, dayFrom, dayTo, origin, updatedAt, string(feat)}
 
@@ -224,7 +224,8 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin str
 		box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), multi, in.Category); err != nil {
 		return false, fmt.Errorf("incident %s: index: %w", in.ID, err)
 	}
-	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, strings.Join(placeNames, " "), strings.Join(sourceNames, " ")); err != nil {
+	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, in.TitleKO, in.SummaryKO,
+		strings.Join(placeNames, " "), strings.Join(sourceNames, " ")); err != nil {
 		return false, fmt.Errorf("incident %s: full-text index: %w", in.ID, err)
 	}
 	return !ok, nil
@@ -320,7 +321,13 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 	}
 	defer w.close()
 	for _, in := range incidents {
-		if old, ok := stored[in.ID]; ok && slices.Equal(old.Record(), in.Record()) {
+		old, ok := stored[in.ID]
+		if in.KoreanOmitted {
+			// The file has no Korean columns: it says nothing about the
+			// Korean text, so the stored one stays (a new incident has none).
+			in.TitleKO, in.SummaryKO, in.KoreanOmitted = old.TitleKO, old.SummaryKO, false
+		}
+		if ok && slices.Equal(old.Record(), in.Record()) {
 			res.Unchanged++
 			continue
 		}
