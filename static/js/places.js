@@ -3,6 +3,7 @@
 
 import L from './leaflet.js';
 import { el } from './dom.js';
+import { t } from './i18n.js';
 import { COUNTRY_NAMES, PLACE_KINDS, LOCATION_PRECISION } from './categories.js';
 
 function sideText(side) {
@@ -20,6 +21,13 @@ export function distanceText(p) {
   return `${rounded} km from the border${side ? `, ${side}` : ''}`;
 }
 
+/** The language of a name by its script: Hangul is Korean, Han characters Chinese. */
+export function scriptLang(name) {
+  if (/\p{Script=Hangul}/u.test(name)) return 'ko';
+  if (/\p{Script=Han}/u.test(name)) return 'zh';
+  return 'en';
+}
+
 /** A place's Korean and Chinese names, each tagged with its language. */
 export function placeNames(p) {
   const parts = [[p.name_ko, 'ko'], [p.name_zh, 'zh']].filter(([n]) => n);
@@ -34,7 +42,7 @@ export function placePopup(p) {
     el('h3', null, p.name_en || 'Unnamed place', placeNames(p)),
     el('p', { class: 'place-kind' }, [PLACE_KINDS[p.kind] || p.kind, region].filter(Boolean).join(' — ')),
     distanceText(p) ? el('p', { class: 'place-distance' }, distanceText(p)) : null,
-    alt.length ? el('p', { class: 'place-alt' }, `Also spelled: ${alt.join(', ')}`) : null,
+    alt.length ? el('p', { class: 'place-alt' }, `${t('Also spelled')}: `, alt.flatMap((n, i) => [i ? ', ' : null, el('span', { lang: scriptLang(n) }, n)])) : null,
     p.location_precision ? el('p', { class: 'place-precision' }, `Location: ${LOCATION_PRECISION[p.location_precision] || p.location_precision}`) : null,
     p.notes ? el('p', { class: 'place-notes' }, p.notes) : null,
     p.coord_source ? el('p', { class: 'place-source' }, `Coordinates: ${p.coord_source}`) : null);
