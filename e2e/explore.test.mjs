@@ -317,3 +317,67 @@ test('every incident\'s date says exactly the days the map shows it on', () => {
   assert.equal(incidentDateWords(F(musan)), 'between 7 and 20 May 2020');
   assert.ok(dayNo(F(musan).in_force_to) - dayNo(F(musan).in_force_from) === 13);
 });
+
+// Words a reader should never meet: file names, paths, package names,
+// column names and other code words.
+const CODE_WORDS = [
+  /\b[a-z]+_[a-z0-9_]+\b/, // snake_case: date_end, place_ids, in_force_from
+  /\.(csv|geojson|json|go|js|mjs|md|txt)\b/,
+  /\bshared\//, /\bnpm\b/, /\bnode_modules\b/, /cities\.json/, /\bseed\b/i,
+  /\b\d{4}-\d{2}-\d{2}-[a-z]+(-[a-z]+)+\b/, // an incident id
+  /\bundefined\b/, /\bnull\b/, /\bNaN\b/, /\[object /,
+];
+
+test('text readers see has no file paths, column names or code words', async () => {
+  const { context, page, errors } = await openPage(browser, { width: 1366, height: 768 });
+  const seen = [];
+  const check = (label, text) => {
+    for (const re of CODE_WORDS) {
+      const m = re.exec(text);
+      if (m) seen.push(`${label}: “${m[0]}” in “…${text.slice(Math.max(0, m.index - 40), m.index + 40)}…”`);
+    }
+  };
+  try {
+    // Every incident's card, on a day it is in force.
+    for (const f of incidents.features) {
+      await page.goto(`${base}/?incident=${encodeURIComponent(f.id)}&date=${F(f).in_force_from}`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+      check(`card ${f.id}`, await page.locator('#card').innerText());
+    }
+    await page.goto(`${base}/?date=2020-08-27`);
+    await ready(page);
+    check('panel', await page.locator('#panel').innerText());
+    check('timeline', await page.locator('#timeline').innerText());
+    check('legend', await page.locator('.legend').innerText());
+    // Every place's popup and the zones'.
+    for (const f of places.features.filter((x) => x.geometry)) {
+      const ok = await page.evaluate((id) => {
+        const e = [...document.querySelectorAll('path.place-marker')].find((n) => n.getAttribute('aria-label') && n.getAttribute('aria-label').startsWith(id));
+        if (e) e.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+        return Boolean(e);
+      }, F(f).name_en);
+      if (!ok) continue;
+      await page.waitForSelector('.leaflet-popup .place-popup', { timeout: 5000 });
+      check(`place ${f.id}`, await page.locator('.leaflet-popup').last().innerText());
+      await page.evaluate(() => document.querySelectorAll('.leaflet-popup-close-button').forEach((b) => b.click()));
+    }
+    await page.locator('path.zone-1km').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.leaflet-popup .zone-popup');
+    check('zone', await page.locator('.leaflet-popup').last().innerText());
+    await page.locator('#about-btn').click();
+    await page.waitForFunction(() => document.querySelectorAll('#about-sources li a').length > 0);
+    check('about', await page.locator('#about-dialog').innerText());
+    await page.screenshot({ path: path.join(SHOTS, 'about.png') });
+    await page.keyboard.press('Escape');
+    await page.locator('#share-btn').click();
+    await page.waitForFunction(() => /retrieved/.test(document.querySelector('#share-citation').value));
+    const dialog = await page.locator('#share-dialog').innerText();
+    // The embed code in its box is for machines; the rest of the dialog is for people.
+    check('share', dialog.replace(await page.locator('#embed-code').inputValue(), ''));
+    assert.deepEqual(seen, [], 'code words in text for readers');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

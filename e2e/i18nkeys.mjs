@@ -26,6 +26,7 @@ function fromScripts() {
     for (const m of src.matchAll(/\[\s*'([^']+)',\s*'([^']{20,})'\s*\]/g)) { keys.add(m[1]); keys.add(m[2]); }
     for (const m of src.matchAll(/^\s*'((?:[^'\\]|\\.){30,})',\s*$/gm)) keys.add(m[1].replace(/\\'/g, "'"));
     for (const m of src.matchAll(/\{ text: '([^']+)'/g)) keys.add(m[1]);
+    for (const m of src.matchAll(/: '([A-Z][^']* River)'/g)) keys.add(m[1]); // basemap's RIVERS
     for (const m of src.matchAll(/^(?:export )?const OFF_MAP_\w+ = '([^']+)'/gm)) keys.add(m[1]);
   }
   return keys;

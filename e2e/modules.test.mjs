@@ -110,3 +110,18 @@ test('links: only absolute http(s) URLs are allowed', () => {
     assert.equal(safeHttpUrl(bad), null, String(bad));
   }
 });
+
+test('i18n: every string the interface shows has Korean, and the dictionary holds nothing else', async () => {
+  const { interfaceStrings } = await import('./i18nkeys.mjs');
+  const { KO } = await import('../static/js/ko.js');
+  const keys = interfaceStrings();
+  assert.ok(keys.length > 300, `only ${keys.length} strings found: the extraction is broken`);
+  assert.deepEqual(keys.filter((k) => !KO[k]), [], 'English with no Korean');
+  const known = new Set(keys);
+  // Strings built from a condition or shown from markup the extraction cannot read.
+  const dynamic = new Set(['−1 d', '+1 d', '{n} match', '{n} matches', '{list} province', '{list} provinces', '{list} county', '{list} counties']);
+  assert.deepEqual(Object.keys(KO).filter((k) => !known.has(k) && !dynamic.has(k)), [], 'Korean for English the interface no longer shows');
+  for (const [en, ko] of Object.entries(KO)) {
+    for (const ph of en.match(/\{\w+\}/g) || []) assert.ok(ko.includes(ph), `“${ko}” lost ${ph} of “${en}”`);
+  }
+});

@@ -36,6 +36,8 @@ func newFeature(id string, g orb.Geometry, props any) feature {
 type placeRef struct {
 	ID                string `json:"id"`
 	Name              string `json:"name"`
+	NameKO            string `json:"name_ko"` // for the map in Korean
+	NameZH            string `json:"name_zh"`
 	Kind              string `json:"kind"`
 	LocationPrecision string `json:"location_precision"`
 	GeometryRef       string `json:"geometry_ref,omitempty"`
@@ -123,7 +125,7 @@ func incidentFeatureJSON(in data.Incident, g orb.Geometry, places map[string]dat
 	}
 	for _, id := range in.PlaceIDs {
 		p := places[id]
-		props.Places = append(props.Places, placeRef{ID: id, Name: p.NameEN, Kind: p.Kind, LocationPrecision: p.LocationPrecision, GeometryRef: p.GeometryRef})
+		props.Places = append(props.Places, placeRef{ID: id, Name: p.NameEN, NameKO: p.NameKO, NameZH: p.NameZH, Kind: p.Kind, LocationPrecision: p.LocationPrecision, GeometryRef: p.GeometryRef})
 	}
 	for _, id := range in.SourceIDs {
 		props.Sources = append(props.Sources, sources[id])

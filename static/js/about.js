@@ -43,7 +43,7 @@ export function setupAbout() {
       el('p', null, t('Border and North Korea\'s outline © OpenStreetMap contributors (ODbL); provinces, rivers and countries from Natural Earth (public domain); town coordinates from GeoNames (CC BY 4.0). The reports are cited, never copied.'), ' ',
         el('a', { href: pageURL('cite') }, t('Sources, licences and how to cite'))));
     try {
-      const cite = await getJSON(siteURL(STATIC ? 'cite/index.json' : 'cite?f=json'), t('the sources'));
+      const cite = await getJSON(siteURL(STATIC ? 'cite/index.json' : 'cite?f=json'), 'the sources');
       const list = clear(body.querySelector('#about-sources'));
       for (const s of cite.sources || []) {
         list.appendChild(el('li', null,
@@ -52,7 +52,7 @@ export function setupAbout() {
           s.published_inferred ? t('published about {date}', { date: shortDate(s.published) }) : t('published {date}', { date: shortDate(s.published) })));
       }
     } catch (err) {
-      clear(body.querySelector('#about-sources')).appendChild(el('li', null, err.message));
+      clear(body.querySelector('#about-sources')).appendChild(el('li', null, t('The list of reports could not be loaded.')));
     }
     filled = true;
   }

@@ -18,6 +18,9 @@ const COUNTRY_FILL = {
 };
 const OTHER_FILL = '#ebe9e3';
 
+// The rivers' names on the map; the Yalu's Korean name is the Amnok.
+const RIVERS = { Yalu: 'Yalu (Amnok) River', Tumen: 'Tumen River' };
+
 // Cartographic labels for the areas around the border (fixed positions).
 const AREA_LABELS = [
   { text: 'CHINA', at: [42.55, 126.75], cls: 'label-country', minZoom: 0 },
@@ -135,7 +138,7 @@ export function createBaseMap(map, data) {
     if (!name || seen.has(name) || f.properties.featurecla !== 'River') continue;
     seen.add(name);
     const at = pointAlong(f.geometry, name === 'Yalu' ? 0.55 : 0.35);
-    if (at) riverLabels.addLayer(textLabel(at, name === 'Yalu' ? t('Yalu (Amnok) River') : t('{name} River', { name }), 'label-river'));
+    if (at) riverLabels.addLayer(textLabel(at, t(RIVERS[name] || `${name} River`), 'label-river'));
   }
   bindMinZoom(map, riverLabels, 6.75);
 

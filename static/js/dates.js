@@ -47,6 +47,23 @@ export function longDate(day) {
   return `${WEEKDAYS[p.wd]} ${p.d} ${MONTHS[p.m]} ${p.y}`;
 }
 
+/** "26 August 2020" ("2020년 8월 26일"): a day without its weekday. */
+export function fullDate(day) {
+  const p = parts(day);
+  if (ko()) return `${p.y}년 ${p.m + 1}월 ${p.d}일`;
+  return `${p.d} ${MONTHS[p.m]} ${p.y}`;
+}
+
+/** A month's label on a time axis: "Jan 2020", "Feb", "F" ("2020년 1월", "2월"); `first` adds the year, `narrow` shortens. */
+export function monthTick(year, month, { first = false, narrow = false } = {}) {
+  if (ko()) {
+    if (narrow) return first ? `${year}` : `${month + 1}`;
+    return first ? `${year}년 ${month + 1}월` : `${month + 1}월`;
+  }
+  if (narrow) return first ? String(year) : MONTHS_SHORT[month][0];
+  return first ? `${MONTHS_SHORT[month]} ${year}` : MONTHS_SHORT[month];
+}
+
 /** "26 Aug 2020" */
 export function shortDate(isoOrDay) {
   const day = typeof isoOrDay === 'number' ? isoOrDay : dayOf(isoOrDay);

@@ -2,7 +2,13 @@
 // printed page (the panel's card lays them out as lists instead).
 
 import { shortDate } from './dates.js';
-import { t } from './i18n.js';
+import { t, language } from './i18n.js';
+
+/** A place's name in the reader's language: Korean (or Chinese for China) in Korean, else English. */
+export function placeName(p) {
+  if (language() === 'ko') return (p.country === 'CN' || p.kind === 'foreign_site' ? p.name_ko || p.name_zh : p.name_ko) || p.name || p.id;
+  return p.name || p.id;
+}
 
 /**
  * The places in words, grouped by kind: "North Korea–China border; North
@@ -14,7 +20,7 @@ export function placesText(props) {
   const groups = new Map();
   for (const p of places) {
     if (!groups.has(p.kind)) groups.set(p.kind, []);
-    groups.get(p.kind).push(p.name || p.id);
+    groups.get(p.kind).push(placeName(p));
   }
   const list = (names) => (names.length < 2 ? names[0] : t('{a} and {b}', { a: names.slice(0, -1).join(', '), b: names[names.length - 1] }));
   return [...groups].map(([kind, names]) => {

@@ -53,7 +53,7 @@ export class Filters {
     this.outletBox = document.querySelector('#outlet-filter');
     if (!this.root) return; // the embed has no filter bar: its filters come from the URL
     for (const c of CATEGORIES) {
-      this.chips.appendChild(checkbox('category', c.id, true, c.short,
+      this.chips.appendChild(checkbox('category', c.id, true, t(c.short),
         el('span', { class: 'chip-letter', 'aria-hidden': 'true', style: { background: c.color, color: c.ink } }, c.letter)));
     }
     for (const [id, v] of Object.entries(VERIFICATION)) this.verBox.appendChild(checkbox('verification', id, true, t(v.label)));

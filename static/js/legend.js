@@ -39,7 +39,7 @@ export function createLegend(map, { collapsed, position = 'bottomleft' }) {
     onAdd() {
       const body = el('div', { class: 'legend-body', id: 'legend-body' },
         el('h3', null, t('Category')),
-        el('ul', { class: 'legend-list legend-grid' }, CATEGORIES.map((c) => el('li', { title: c.label },
+        el('ul', { class: 'legend-list legend-grid' }, CATEGORIES.map((c) => el('li', { title: t(c.label) },
           swatch(incidentSymbol({ category: c.id, location_precision: 'exact' }, { size: 22 })),
           el('span', { class: 'legend-text' }, t(c.short))))),
         el('h3', null, t('How sure: place and date')),

@@ -61,11 +61,15 @@ function showProblems(problems) {
 function describeStaticData() {
   const p = $('.data-links');
   if (!p) return;
-  p.replaceChildren(`${t('The data: every incident as')} `,
-    el('a', { href: siteURL('data/incidents.geojson'), download: 'borderline-incidents.geojson' }, 'GeoJSON'), ` ${t('or')} `,
-    el('a', { href: siteURL('data/incidents.csv'), download: 'borderline-incidents.csv' }, 'CSV'),
-    `, ${t('and')} `, el('a', { href: siteURL('data/') }, t('every layer as a file')), ` (${t('the Borderline server also offers them to QGIS')}); `,
-    el('a', { href: pageURL('cite') }, t('how to cite')), '.');
+  // One sentence with its links in place, so that a translation can order it.
+  const links = {
+    geojson: el('a', { href: siteURL('data/incidents.geojson'), download: 'borderline-incidents.geojson' }, 'GeoJSON'),
+    csv: el('a', { href: siteURL('data/incidents.csv'), download: 'borderline-incidents.csv' }, 'CSV'),
+    layers: el('a', { href: siteURL('data/') }, t('every layer as a file')),
+    cite: el('a', { href: pageURL('cite') }, t('how to cite')),
+  };
+  const sentence = t('The data: every incident as {geojson} or {csv}, and {layers} (the Borderline server also offers them to QGIS); {cite}.');
+  p.replaceChildren(...sentence.split(/(\{\w+\})/).map((part) => links[part.slice(1, -1)] || part));
 }
 
 /** The filters a URL state asks for, as Sets (null: all). */
@@ -324,7 +328,7 @@ async function start() {
       panel.renderSearch(text, shown, { matched, hidden: items.length - shown.length, places: found, error });
       state.shown = shown.length;
       state.listed = shown;
-      announce(`${t('{n} incidents and {p} places match {text}.', { n: matched, p: found.length, text })}`);
+      announce(t('{n} incidents and {p} places match “{text}”.', { n: matched, p: found.length, text }));
       document.body.dataset.search = text;
       for (const fn of stateListeners) fn();
     },

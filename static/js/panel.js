@@ -7,7 +7,9 @@ import { category, verification, LOCATION_PRECISION, PLACE_KINDS } from './categ
 import { incidentDateWords, shortDate, longDate } from './dates.js';
 import { isInForce } from './incidents.js';
 import { placeNames, distanceText } from './places.js';
-import { t, count, localized, englishData } from './i18n.js';
+import { t, count, localized, englishData, language } from './i18n.js';
+import { pageURL } from './site.js';
+import { placeName } from './describe.js';
 
 export const OFF_MAP_HEADING = 'No single location / outside the map';
 const OFF_MAP_NOTE = 'These concern the whole country or happened abroad (Geneva, New York, Thailand…), so they have no marker on the map.';
@@ -171,7 +173,8 @@ export class Panel {
   renderPlace(place, items) {
     this.searching = true;
     const p = place.properties || {};
-    this.heading.textContent = count(items.length, '{n} incident at {place}', '{n} incidents at {place}').replace('{place}', p.name_en || place.id);
+    const name = (language() === 'ko' && (p.country === 'CN' ? p.name_zh || p.name_ko : p.name_ko)) || p.name_en || place.id;
+    this.heading.textContent = count(items.length, '{n} incident at {place}', '{n} incidents at {place}').replace('{place}', name);
     this.root.querySelector('#list-date').textContent = [distanceText(p), t('at any date, oldest first')].filter(Boolean).join(' · ');
     this.setOpenerText(count(items.length, '{n} incident', '{n} incidents'));
     clear(this.list);
@@ -259,7 +262,7 @@ export class Panel {
     const title = el('h2', { class: 'card-title', id: 'card-title', tabindex: '-1', lang: name.lang }, name.text || item.id);
     card.appendChild(el('div', { class: 'card-top' },
       el('button', { type: 'button', class: 'back-btn', onclick: () => this.onClose() },
-        el('span', { 'aria-hidden': 'true' }, '← '), this.searching ? t('Back to the search results') : t('All incidents shown')),
+        el('span', { 'aria-hidden': 'true' }, '← '), this.searching ? t('Back to the search results') : t('Back to the list')),
       categoryChip(item.category)));
     card.appendChild(title);
     if (!inForce) {
@@ -283,7 +286,7 @@ export class Panel {
     fact(t('Where'),
       places.length
         ? el('ul', { class: 'place-list' }, places.map((pl) => el('li', null,
-          pl.name || pl.id, pl.kind ? el('span', { class: 'fact-note-inline' }, ` (${t(PLACE_KINDS[pl.kind] || pl.kind).toLowerCase()})`) : null)))
+          placeName(pl), pl.kind ? el('span', { class: 'fact-note-inline' }, ` (${t(PLACE_KINDS[pl.kind] || pl.kind).toLowerCase()})`) : null)))
         : el('span', { class: 'fact-main' }, t('No named place')),
       p.location_precision ? el('span', { class: 'fact-note' }, `${t('Location precision')}: ${t(LOCATION_PRECISION[p.location_precision] || p.location_precision)}`) : null,
       p.location_note ? el('span', { class: 'fact-note', lang: en }, p.location_note) : null,
@@ -316,7 +319,8 @@ export class Panel {
           s.published_inferred ? el('span', { class: 'badge badge-muted' }, t('date inferred')) : null) : null,
         s.published_inferred && s.published_note ? el('span', { class: 'source-note', lang: en }, s.published_note) : null))));
     }
-    card.appendChild(el('p', { class: 'card-ref' }, t('Incident {id}', { id: item.id })));
+    // Its permanent address, to cite or share (the id itself is for machines).
+    card.appendChild(el('p', { class: 'card-ref' }, el('a', { href: pageURL('map', `?incident=${encodeURIComponent(item.id)}`) }, t('Permanent link to this incident'))));
 
     this.listView.hidden = true;
     card.hidden = false;

@@ -163,7 +163,6 @@ export class PlaceLayer {
    * its own side. Dots at one point (a facility in its town) stay together.
    */
   separate() {
-    for (const e of this.entries) e.marker.setLatLng(e.latlng);
     const pts = this.entries.map((e) => this.map.latLngToContainerPoint(e.latlng));
     const moved = pts.map((p) => p.clone());
     for (let i = 0; i < pts.length; i++) {
@@ -177,11 +176,13 @@ export class PlaceLayer {
       }
     }
     this.entries.forEach((e, i) => {
-      if (!moved[i].equals(pts[i])) e.marker.setLatLng(this.map.containerPointToLatLng(moved[i]));
+      // Only where it changes, and never under an open popup: moving a
+      // marker moves its popup, which pans the map, which separates again.
+      if (e.marker.isPopupOpen()) return;
+      const want = moved[i].equals(pts[i]) ? e.latlng : this.map.containerPointToLatLng(moved[i]);
+      if (!e.marker.getLatLng().equals(want)) e.marker.setLatLng(want);
     });
   }
-
-  get count() { return this.entries.length; }
 
   /**
    * Puts each label right of its dot or, where that would cover another dot,

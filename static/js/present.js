@@ -96,6 +96,7 @@ async function start() {
   const narrow = window.matchMedia('(max-width: 700px)').matches;
   const view = new MapView('map', {
     legendOpen: false, layersControl: false, scale: false, keyboard: false, phone: narrow,
+    labels: url.labels || (url.lang || browserLanguage()), labelSwitch: false,
   });
   let loaded;
   let story;
@@ -105,7 +106,7 @@ async function start() {
     setStatus('');
     $('#step-title').textContent = t('This presentation could not be loaded');
     $('#step-intro').textContent = err.message;
-    $('#step-facts').replaceChildren(el('p', null, el('a', { href: pageURL('map') }, 'Open the map')));
+    $('#step-facts').replaceChildren(el('p', null, el('a', { href: pageURL('map') }, t('Open the map'))));
     document.body.dataset.ready = 'error';
     return;
   }
@@ -185,12 +186,12 @@ async function start() {
   const autoBtn = $('#autoplay');
   function setAutoplay(on) {
     autoplay = on ? (params.autoplay || autoplay) : null;
-    autoBtn.textContent = on ? t('Pause (every {n} s)', { n: params.autoplay }) : t('Resume');
+    autoBtn.textContent = on ? t('Pause (advancing every {n} s)', { n: params.autoplay }) : t('Resume');
     show(index, { animate: false });
   }
   if (params.autoplay) {
     autoBtn.hidden = false;
-    autoBtn.textContent = t('Pause (every {n} s)', { n: params.autoplay });
+    autoBtn.textContent = t('Pause (advancing every {n} s)', { n: params.autoplay });
     autoBtn.addEventListener('click', () => setAutoplay(!autoplay));
   }
 

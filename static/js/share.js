@@ -6,7 +6,7 @@
 
 import { el, clear } from './dom.js';
 import { pageURL, siteURL, STATIC } from './site.js';
-import { longDate, isoOf } from './dates.js';
+import { longDate, isoOf, fullDate } from './dates.js';
 import { CATEGORIES } from './categories.js';
 import { fetchStories } from './stories.js';
 import { getJSON } from './api.js';
@@ -135,7 +135,7 @@ export function setupShare({ current }) {
   };
   const title = () => {
     const item = current.selected();
-    return item ? `Borderline: ${item.props.title}` : `Borderline: the North Korea–China border on ${longDate(current.day()).replace(/^\w+ /, '')}`;
+    return item ? `Borderline: ${localized(item.props, 'title').text}` : t('Borderline: the North Korea–China border on {date}', { date: fullDate(current.day()) });
   };
 
   const keepView = $('#embed-keep-view');

@@ -3,7 +3,7 @@
 // month, a year when that is all that is known) and the day the map shows.
 
 import { svg, clear } from './dom.js';
-import { monthsBetween, MONTHS_SHORT } from './dates.js';
+import { monthsBetween, monthTick } from './dates.js';
 
 export class TimeAxis {
   constructor(node, { min, max }) {
@@ -44,7 +44,7 @@ export class TimeAxis {
     for (const m of [...months.filter((k) => k.first), ...months.filter((k) => !k.first)]) {
       const x0 = x(m.start) + 3;
       const text = svg('text', { class: m.first ? 'label label-year' : 'label', x: x0, y: height - 4 },
-        m.first ? `${MONTHS_SHORT[m.month]} ${m.year}` : MONTHS_SHORT[m.month][0]);
+        monthTick(m.year, m.month, { first: m.first, narrow: !m.first }));
       this.node.appendChild(text);
       const x1 = x0 + text.getComputedTextLength();
       if (placed.some(([a, b]) => x0 < b + 5 && x1 > a - 5)) text.remove();

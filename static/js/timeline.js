@@ -12,7 +12,7 @@
 // Shift+← → a week, Page Up/Down a month, Home/End the ends, Space play/pause.
 
 import { svg, clear } from './dom.js';
-import { longDate, MONTHS_SHORT, monthsBetween, addMonths } from './dates.js';
+import { longDate, monthsBetween, addMonths, monthTick } from './dates.js';
 import { CATEGORIES } from './categories.js';
 import { t } from './i18n.js';
 
@@ -268,7 +268,7 @@ export class Timeline {
     this.chart.appendChild(this.cursor);
     const busiest = totals.indexOf(Math.max(...totals));
     this.chart.setAttribute('aria-label', busiest >= 0 && this.bins.length
-      ? t('Chart of incidents in force per week, hatched where the date is known only to the month or more; the most, {n}, in the week of {date}.', { n: totals[busiest], date: longDate(this.bins[busiest].start) })
+      ? t('Chart of incidents in force per week, hatched where the date is known only to the month, season or year; the most, {n}, in the week of {date}.', { n: totals[busiest], date: longDate(this.bins[busiest].start) })
       : t('Chart of incidents in force per week.'));
     this.drawSpan();
     this.drawCursor();
@@ -282,10 +282,12 @@ export class Timeline {
       const monthW = this.xOfDay(m.end + 1, width) - x0;
       const first = m.month === 0 || m.start <= this.min;
       const wide = monthW > 30;
-      const text = wide ? (first ? `${MONTHS_SHORT[m.month]} ${m.year}` : MONTHS_SHORT[m.month]) : (first ? String(m.year) : MONTHS_SHORT[m.month][0]);
+      const text = monthTick(m.year, m.month, { first, narrow: !wide });
       if (x0 + 2 >= lastEnd + 3) {
-        labels.appendChild(svg('text', { x: x0 + 2, y: height - 3, class: first ? 'year-start' : null }, text));
-        lastEnd = x0 + 2 + text.length * 6.4;
+        const node = svg('text', { x: x0 + 2, y: height - 3, class: first ? 'year-start' : null }, text);
+        labels.appendChild(node);
+        this.chart.appendChild(labels); // measured in place (Korean is wider than its letters suggest)
+        lastEnd = x0 + 2 + node.getComputedTextLength();
       }
     }
     return labels;

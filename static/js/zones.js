@@ -49,7 +49,7 @@ function zonePopup(props) {
     el('h3', null, zoneLabel(props)),
     el('p', null, `${t('Width')}: ${props.width_m ? `${(props.width_m / 1000).toLocaleString('en-GB')} km` : t('unknown')}`,
       props.side === 'KP' ? t(', on the North Korean side') : ''),
-    el('p', null, t('In force: from {from}; {to}.', { from, to })),
+    el('p', null, t('In force from {from} to {to}.', { from, to })),
     Number.isFinite(props.area_km2) ? el('p', null, `${t('Area')}: ${Math.round(props.area_km2).toLocaleString('en-GB')} km²`) : null,
     props.note ? el('p', { class: 'zone-note', lang: englishData() }, props.note) : null,
     sources.length ? el('p', { class: 'zone-sources' }, `${t('Sources')}: `,
