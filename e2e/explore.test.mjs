@@ -381,3 +381,56 @@ test('text readers see has no file paths, column names or code words', async () 
     await context.close();
   }
 });
+
+test('Korean: the whole interface, dates and incidents in Korean; the browser\'s language by default; place labels switch', async () => {
+  const shoot = incidents.features.find((f) => f.id === '2020-08-26-shoot-on-sight-zone');
+  // A Korean browser gets Korean without asking.
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ko-KR', bypassCSP: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  try {
+    await page.goto(`${base}/?date=2020-08-27&incident=${shoot.id}`);
+    await ready(page);
+    assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+    assert.equal(await page.locator('#date-words').innerText(), '2020년 8월 27일 목요일');
+    assert.equal(await page.locator('#card .card-title').innerText(), F(shoot).title_ko);
+    assert.equal(await page.getAttribute('#card .card-title', 'lang'), 'ko');
+    assert.match(await page.locator('#card').innerText(), /2020년 8월 26~27일/);
+    assert.match(await page.locator('#play').innerText(), /재생/);
+    assert.match(await page.locator('.legend').innerText(), /범례/);
+    // English notes in a Korean card say they are English.
+    assert.equal(await page.getAttribute('#card .fact-note span[lang="en"]', 'lang'), 'en');
+    await page.screenshot({ path: path.join(SHOTS, 'korean.png') });
+    const { axeViolations } = await import('./harness.mjs');
+    assert.deepEqual(await axeViolations(page), [], 'axe in Korean');
+
+    // The language link opens the same view in English.
+    await page.locator('#lang-btn').click();
+    await ready(page);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(new URL(page.url()).searchParams.get('incident'), shoot.id);
+    assert.equal(await page.locator('#card .card-title').innerText(), F(shoot).title);
+
+    // Place labels in their own names: Korean in Korea, Chinese in China.
+    await page.locator('.label-switch').click();
+    await page.waitForFunction(() => new URL(window.location.href).searchParams.get('labels') === 'ko');
+    const sinuiju = page.locator('.leaflet-tooltip.place-label span[lang="ko"]', { hasText: '신의주' });
+    const dandong = page.locator('.leaflet-tooltip.place-label span[lang="zh"]', { hasText: '丹东' });
+    assert.equal(await sinuiju.count(), 1, 'Sinuiju in Korean');
+    assert.equal(await dandong.count(), 1, 'Dandong in Chinese');
+    await page.screenshot({ path: path.join(SHOTS, 'labels-local.png') });
+
+    // The presentation in Korean.
+    await page.goto(`${base}/present?story=closure&step=11&lang=ko`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+    const closure = await getJSON(base, '/stories/closure');
+    assert.equal(await page.locator('#step-title').innerText(), closure.steps[10].title_ko);
+    assert.match(await page.locator('#step-counter').innerText(), /11/);
+    await page.screenshot({ path: path.join(SHOTS, 'present-korean.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -3,7 +3,7 @@
 // contradict each other, and the licences and how to cite. A native
 // <dialog>, opened from the top bar.
 
-import { el, clear, externalLink } from './dom.js';
+import { el, clear, fill, externalLink } from './dom.js';
 import { getJSON } from './api.js';
 import { siteURL, pageURL, STATIC } from './site.js';
 import { shortDate } from './dates.js';
@@ -29,9 +29,9 @@ export function setupAbout() {
   const body = dialog.querySelector('#about-body');
   let filled = false;
 
-  async function fill() {
+  async function render() {
     const en = englishData();
-    clear(body).append(
+    fill(body,
       el('p', null, t('Borderline maps what was reported about North Korea\'s border with China while the country was sealed against COVID-19, from January 2020 to April 2021: the order to shoot anyone near the border, lockdowns, arrests, deaths in isolation, quarantine, and defections that stopped. Every incident traces to a published report; the summaries are ours.')),
       el('h3', null, t('The reports')),
       el('ul', { class: 'about-sources', id: 'about-sources' }, el('li', null, t('Loading…'))),
@@ -58,7 +58,7 @@ export function setupAbout() {
   }
 
   opener.addEventListener('click', async () => {
-    if (!filled) await fill();
+    if (!filled) await render();
     dialog.showModal();
     document.body.dataset.about = 'open';
   });

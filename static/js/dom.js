@@ -46,6 +46,12 @@ export function svg(tag, attrs, ...children) {
   return appendChildren(applyAttrs(document.createElementNS(SVG_NS, tag), attrs), children);
 }
 
+/** Replaces a node's children; strings become text, and null, undefined or false are skipped (append would write "null"). */
+export function fill(node, ...children) {
+  clear(node);
+  return appendChildren(node, children);
+}
+
 export function clear(node) {
   while (node.firstChild) node.removeChild(node.firstChild);
   return node;

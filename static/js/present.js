@@ -12,7 +12,7 @@ import { fetchStory } from './stories.js';
 import { TimeAxis } from './timeaxis.js';
 import { pageURL } from './site.js';
 import { buildSearch } from './state.js';
-import { el, clear, debounce } from './dom.js';
+import { el, clear, fill, debounce } from './dom.js';
 import { category, verification } from './categories.js';
 import { isoOf, longDate, shortDate, monthStart, monthEnd, incidentDateWords } from './dates.js';
 import { placesText, sourceShort, sourceLong } from './describe.js';
@@ -57,7 +57,7 @@ function renderCard(step, item) {
   const cat = category(p.category);
   const v = verification(p.verification, p.verification_label);
   // The category and how sure the report is, before anything else is read.
-  clear($('#step-kicker')).append(
+  fill($('#step-kicker'), 
     el('span', { class: 'chip-letter', 'aria-hidden': 'true', style: { background: cat.color, color: cat.ink } }, cat.letter),
     el('span', null, t(cat.label)),
     el('span', { class: ['badge', `badge-${v.level}`] }, t(v.label)));
@@ -66,7 +66,7 @@ function renderCard(step, item) {
   $('#step-intro').textContent = stepText(step, 'intro');
   $('#step-intro').lang = localized(step, 'intro').lang;
   const facts = clear($('#step-facts'));
-  const fact = (term, ...desc) => facts.append(el('dt', null, term), el('dd', null, ...desc));
+  const fact = (term, ...desc) => { facts.appendChild(el('dt', null, term)); facts.appendChild(el('dd', null, ...desc)); };
   fact(t('When'), incidentDateWords(p), p.date_inferred ? el('span', { class: 'badge badge-muted' }, t('inferred')) : null);
   fact(t('Where'), placesText(p), item.offMap ? el('span', { class: 'fact-aside' }, ` — ${t('no single place on the map')}`) : null);
   const sources = Array.isArray(p.sources) ? p.sources : [];
@@ -76,7 +76,7 @@ function renderCard(step, item) {
 /** Every step, for the printed handout. */
 function renderPrint(story, steps) {
   const root = clear($('#story-print'));
-  root.append(el('h2', null, t('The story, step by step')), story.description ? el('p', { class: 'print-lead' }, stepText(story, 'description')) : null);
+  fill(root, el('h2', null, t('The story, step by step')), story.description ? el('p', { class: 'print-lead' }, stepText(story, 'description')) : null);
   root.appendChild(el('ol', { class: 'print-steps' }, steps.map(({ step, item }) => {
     const p = item.props;
     const v = verification(p.verification, p.verification_label);
@@ -142,7 +142,7 @@ async function start() {
     // A date known only to the month, season or year is said as such; the
     // map shows the first day of that span, which the note says.
     const words = incidentDateWords(item.props);
-    clear($('#present-date')).append(item.props.date_precision === 'day' || !item.props.date_precision
+    fill($('#present-date'), item.props.date_precision === 'day' || !item.props.date_precision
       ? longDate(day)
       : words.charAt(0).toUpperCase() + words.slice(1),
     item.props.date_precision && item.props.date_precision !== 'day'
@@ -156,7 +156,7 @@ async function start() {
     if (autoplay) q.set('autoplay', String(autoplay));
     if (url.lang) q.set('lang', url.lang);
     window.history.replaceState(null, '', `${window.location.pathname}?${q}`);
-    clear($('#print-head')).append(el('h1', null, stepText(story, 'title')),
+    fill($('#print-head'), el('h1', null, stepText(story, 'title')),
       el('p', { class: 'print-view' }, el('strong', null, t('Step {n} of {all}: {title}', { n: index + 1, all: steps.length, title: stepText(step, 'title') })), ` · ${t('the map on {day}', { day: longDate(day) })}`));
     document.body.dataset.step = String(index + 1);
     document.body.dataset.day = isoOf(day);

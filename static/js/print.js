@@ -5,7 +5,7 @@
 // print media query when a tool switches to it) the map is resized to the
 // paper and refitted to the area that was on screen; afterwards it goes back.
 
-import { el, clear } from './dom.js';
+import { el, fill } from './dom.js';
 import { CATEGORIES, verification } from './categories.js';
 import { incidentDateWords, longDate, shortDate } from './dates.js';
 import { t, count, localized, englishData } from './i18n.js';
@@ -80,11 +80,11 @@ export function renderReport(head, report, { day, categories, query, permalink }
   const what = query
     ? count(n, '{n} incident matching “{q}” at any date', '{n} incidents matching “{q}” at any date').replace('{q}', query)
     : count(n, '{n} incident in force on {day}', '{n} incidents in force on {day}').replace('{day}', longDate(day));
-  clear(head).append(
+  fill(head, 
     el('h1', null, t('Borderline: the North Korea–China border in the COVID-19 closure, 2020–2021')),
     el('p', { class: 'print-view' }, el('strong', null, t('The map on {day}', { day: longDate(day) })), ` · ${what} · ${cats}`),
     el('p', { class: 'print-link' }, `${t('This view online')}: ${permalink}`));
-  clear(report).append(
+  fill(report, 
     el('h2', null, query ? t('Incidents matching “{q}”', { q: query }) : t('Incidents in force on {day}', { day: longDate(day) })),
     el('p', { class: 'print-key' }, `${t('Marker letters')}: `, CATEGORIES.map((c) => `${c.letter} ${t(c.label)}`).join(' · '),
       `. ${t('A solid outline marks the town itself, a dashed one a place near it or part of a region, a pale wide disc a whole province or more; a paler marker has an inferred date; rings mean a date known only to the month (one) or the season or year (two).')}`),
