@@ -198,6 +198,42 @@ CREATE TABLE story_step (
 -- Removing an incident looks here for steps that still need it.
 CREATE INDEX story_step_incident ON story_step (incident_id);
 `,
+	// 5: what the verification, source and place filters and the daily
+	// counts read.
+	`
+-- The R*Tree carries verification and date precision next to the category.
+-- A candidate's auxiliary columns come in one read (about 3 us each at
+-- 100,000 incidents, as much as looking up its incident row), so a bbox
+-- search filtered by verification, or counted by category and precision,
+-- reads one thing per candidate, not two. Auxiliary columns cannot be added
+-- to an R*Tree: it is built anew from the old one and the incidents.
+CREATE VIRTUAL TABLE incident_rtree_v5 USING rtree (
+	id, min_lon, max_lon, min_lat, max_lat, day_from, day_to,
+	+lon0, +lon1, +lat0, +lat1, +multi, +category, +verification, +date_precision
+);
+INSERT INTO incident_rtree_v5 (id, min_lon, max_lon, min_lat, max_lat, day_from, day_to,
+	lon0, lon1, lat0, lat1, multi, category, verification, date_precision)
+SELECT r.id, r.min_lon, r.max_lon, r.min_lat, r.max_lat, r.day_from, r.day_to,
+	r.lon0, r.lon1, r.lat0, r.lat1, r.multi, r.category, i.verification, i.date_precision
+FROM incident_rtree r JOIN incident i ON i.rowid = r.id;
+DROP TABLE incident_rtree;
+ALTER TABLE incident_rtree_v5 RENAME TO incident_rtree;
+
+-- Counting every incident in force over a period without a bbox scans this
+-- index and nothing else: 100,000 intervals in 25 ms, against 300 ms through
+-- the R*Tree and its auxiliary columns. (Pages of items stay on the R*Tree:
+-- for one day it reads a few hundred candidates where this index would scan
+-- every incident that started before it.)
+CREATE INDEX incident_span ON incident (day_from, day_to, category, verification, date_precision);
+
+-- The source and place filters read the incidents linked to some ids from the
+-- index alone; the single-column indexes these replace made them look up
+-- each link row (51 ms for a month's incidents of one source, now 21 ms).
+CREATE INDEX incident_source_cover ON incident_source (source_id, incident);
+DROP INDEX incident_source_source;
+CREATE INDEX incident_place_cover ON incident_place (place_id, incident);
+DROP INDEX incident_place_place;
+`,
 }
 
 // refreshExtentsSQL recomputes the extent table; it ends every write.

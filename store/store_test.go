@@ -492,6 +492,15 @@ func expected(q Query) []string {
 		if len(q.Categories) > 0 && !slices.Contains(q.Categories, in.Category) {
 			continue
 		}
+		if len(q.Verifications) > 0 && !slices.Contains(q.Verifications, in.Verification) {
+			continue
+		}
+		if len(q.SourceIDs) > 0 && !slices.ContainsFunc(in.SourceIDs, func(id string) bool { return slices.Contains(q.SourceIDs, id) }) {
+			continue
+		}
+		if len(q.PlaceIDs) > 0 && !slices.ContainsFunc(in.PlaceIDs, func(id string) bool { return slices.Contains(q.PlaceIDs, id) }) {
+			continue
+		}
 		if q.BBox != nil {
 			inside := false
 			for _, id := range in.PlaceIDs {
@@ -537,6 +546,19 @@ func TestItemsMatchPlainFilter(t *testing.T) {
 		{"category", Query{Categories: []string{"border_security", "arrests"}}},
 		{"category and time", Query{Categories: []string{"quarantine"}, FromDay: day("2020-07-01"), ToDay: day("2020-07-31")}},
 		{"a category given twice", Query{Categories: []string{"arrests", "arrests"}, FromDay: day("2020-01-01")}},
+		{"verification", Query{Verifications: []string{"corroborated", "official"}}},
+		{"verification in time", Query{Verifications: []string{"single_source"}, FromDay: day("2020-08-01"), ToDay: day("2020-12-31")}},
+		{"verification in a bbox", Query{Verifications: []string{"single_source"}, BBox: border}},
+		{"a source", Query{SourceIDs: []string{"dailynk-2021-03"}}},
+		{"any of two sources", Query{SourceIDs: []string{"breitbart-2020-07-17", "upi-2020-05-20"}}},
+		{"a source in time", Query{SourceIDs: []string{"hrw-2021-01-13"}, FromDay: day("2020-08-26"), ToDay: day("2020-08-26")}},
+		{"an unknown source", Query{SourceIDs: []string{"nosuch"}}},
+		{"a place", Query{PlaceIDs: []string{"hyesan"}}},
+		{"any of three places", Query{PlaceIDs: []string{"musan", "hyesan", "kp-cn-border"}}},
+		{"places in and out of a bbox", Query{PlaceIDs: []string{"hyesan", "pyongyang"}, BBox: border}},
+		{"a place in time", Query{PlaceIDs: []string{"kp-cn-border"}, FromDay: day("2020-08-26"), ToDay: day("2020-09-30")}},
+		{"everything at once", Query{PlaceIDs: []string{"hyesan", "kp-cn-border"}, SourceIDs: []string{"dailynk-2021-03", "amn-2020-08-30"},
+			Verifications: []string{"single_source", "corroborated"}, Categories: []string{"arrests", "border_security"}, FromDay: day("2020-01-01")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -573,9 +595,25 @@ func TestItemsMatchPlainFilter(t *testing.T) {
 	if after != before {
 		t.Errorf("%d statements cached after repeating a category, %d before", after, before)
 	}
-	// Guard the guard: the cases must not all be trivially empty or full.
-	if n := len(expected(cases[7].q)); n == 0 || n == len(testSeed.Incidents) {
-		t.Errorf("the Hyesan case selects %d incidents; pick a case that discriminates", n)
+	// Lists of ids are one parameter: one, two or five places are one shape.
+	places := []string{"hyesan", "musan", "kaesong", "pyongyang", "china"}
+	before = after
+	for n := 1; n <= len(places); n++ {
+		if _, err := st.Items(context.Background(), "incidents", Query{PlaceIDs: places[:n], SourceIDs: places[:n], Limit: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after = 0
+	st.stmts.Range(func(_, _ any) bool { after++; return true })
+	if after != before+2 { // the count and the page of the one new shape
+		t.Errorf("%d statements cached after lists of 1 to %d places, %d before", after, len(places), before)
+	}
+	// Guard the guard: the cases must not be trivially empty or full, and
+	// each filter must leave out something the others let through.
+	for _, tc := range cases {
+		if n := len(expected(tc.q)); tc.name != "an unknown source" && tc.name != "everything" && (n == 0 || n == len(testSeed.Incidents)) {
+			t.Errorf("%s selects %d incidents; pick a case that discriminates", tc.name, n)
+		}
 	}
 }
 

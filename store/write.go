@@ -97,7 +97,7 @@ const (
 	qInsertSource  = `INSERT INTO incident_source (incident, ord, source_id) VALUES (?, ?, ?)`
 	qInsertPoint   = `INSERT INTO incident_point (incident, lon, lat) VALUES (?, ?, ?)`
 	qInsertRtree   = `INSERT INTO incident_rtree (id, min_lon, max_lon, min_lat, max_lat, day_from, day_to,
-		lon0, lon1, lat0, lat1, multi, category) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`
+		lon0, lon1, lat0, lat1, multi, category, verification, date_precision) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 	qInsertFTS = `INSERT INTO incident_fts (rowid, title, summary, places, sources) VALUES (?, ?, ?, ?, ?)`
 )
 
@@ -221,7 +221,7 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin str
 		}
 	}
 	if _, err := w.stmts[qInsertRtree].ExecContext(ctx, rowid, box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), dayFrom, dayTo,
-		box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), multi, in.Category); err != nil {
+		box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), multi, in.Category, in.Verification, in.DatePrecision); err != nil {
 		return false, fmt.Errorf("incident %s: index: %w", in.ID, err)
 	}
 	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, strings.Join(placeNames, " "), strings.Join(sourceNames, " ")); err != nil {
