@@ -88,9 +88,13 @@ func newIncidentFilter(q Query) incidentFilter {
 		where = append(where, f.id+" IN (SELECT incident FROM incident_place WHERE place_id IN (SELECT value FROM json_each(?)))")
 		f.args = append(f.args, jsonList(ids))
 	}
-	if m := ftsQuery(q.Text); m != "" {
-		where = append(where, f.id+" IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)")
-		f.args = append(f.args, m)
+	for _, w := range searchTerms(q.Text) {
+		// The word starts a word of the text, or is another form of one
+		// (see migration 6). Each is quoted, so FTS5 operators and
+		// punctuation in the input are matched as text, never interpreted.
+		where = append(where, f.id+" IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?"+
+			" UNION SELECT rowid FROM incident_fts_porter WHERE incident_fts_porter MATCH ?)")
+		f.args = append(f.args, `"`+w+`"*`, `"`+w+`"`)
 	}
 	if len(where) > 0 {
 		f.cond = " WHERE " + strings.Join(where, " AND ")
@@ -150,15 +154,21 @@ func SearchWords(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 }
 
-// ftsQuery turns what a reader typed into an FTS5 query in which every word
-// must appear as a word prefix. Each word is quoted, so FTS5 operators and
-// punctuation in the input are matched as text, never interpreted.
-func ftsQuery(text string) string {
+// searchTerms are the words of a search, each once, that must all match.
+// Every word is a clause of its own in the statement, so the list is padded
+// to a power of two by repeating its last word (which changes nothing): a
+// search of up to 100 words then comes in 8 statement shapes, not 100.
+func searchTerms(text string) []string {
 	var terms []string
 	for _, w := range SearchWords(text) {
-		terms = append(terms, `"`+w+`"*`)
+		if w = strings.ToLower(w); !slices.Contains(terms, w) {
+			terms = append(terms, w)
+		}
 	}
-	return strings.Join(terms, " ")
+	for n := len(terms); n > 0 && n&(n-1) != 0; n++ {
+		terms = append(terms, terms[len(terms)-1])
+	}
+	return terms
 }
 
 // UnknownSources returns those of ids that name no source, in the order

@@ -94,3 +94,29 @@ func TestMigrationRebuildsTheRtree(t *testing.T) {
 		}
 	}
 }
+
+// Migrating indexes the stored search text by stems too: incidents written
+// before it find their other word forms.
+func TestMigrationIndexesTheStemsOfStoredIncidents(t *testing.T) {
+	st, err := Open(context.Background(), legacyDB(t, 4, v4Incidents))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, tc := range []struct {
+		q    string
+		want int // matched
+	}{
+		{"arrests", 1},   // arrested, by its stem only
+		{"shootings", 1}, // shooting, by its stem only
+		{"phone seize", 1},
+		{"혜산", 2},
+		{"惠山", 2},
+		{"illegal", 0},
+	} {
+		page, err := st.Items(context.Background(), "incidents", Query{Text: tc.q, Limit: 10})
+		if err != nil || page.Matched != tc.want {
+			t.Errorf("q=%q after migrating: %d matched (%v), want %d", tc.q, page.Matched, err, tc.want)
+		}
+	}
+}
