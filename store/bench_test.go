@@ -83,26 +83,35 @@ func buildScaleDB(ctx context.Context, path string, n int) error {
 	return err
 }
 
-var (
-	scaleOnce sync.Once
-	scalePath string
-	scaleErr  error
-)
+// scaleDBs are the synthetic databases built so far in this run, by size.
+var scaleDBs = struct {
+	sync.Mutex
+	paths map[int]string
+}{paths: map[int]string{}}
 
-func scaleStore(b *testing.B) *Store {
-	scaleOnce.Do(func() {
+// scaleStore opens the database of 100,000 synthetic incidents, building it
+// the first time it is asked for.
+func scaleStore(b *testing.B) *Store { return scaleStoreOf(b, synthIncidents) }
+
+// scaleStoreOf opens a database of n synthetic incidents.
+func scaleStoreOf(b *testing.B, n int) *Store {
+	scaleDBs.Lock()
+	path, ok := scaleDBs.paths[n]
+	if !ok {
 		dir, err := os.MkdirTemp("", "borderline-scale")
 		if err != nil {
-			scaleErr = err
-			return
+			scaleDBs.Unlock()
+			b.Fatal(err)
 		}
-		scalePath = filepath.Join(dir, "scale.db")
-		scaleErr = buildScaleDB(context.Background(), scalePath, synthIncidents)
-	})
-	if scaleErr != nil {
-		b.Fatal(scaleErr)
+		path = filepath.Join(dir, "scale.db")
+		if err := buildScaleDB(context.Background(), path, n); err != nil {
+			scaleDBs.Unlock()
+			b.Fatal(err)
+		}
+		scaleDBs.paths[n] = path
 	}
-	st, err := Open(context.Background(), scalePath)
+	scaleDBs.Unlock()
+	st, err := Open(context.Background(), path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -163,6 +172,50 @@ func benchItems(b *testing.B, q Query) {
 		}
 	})
 	b.ReportMetric(float64(page.Matched), "matched")
+}
+
+// BenchmarkCounts counts the incidents in force on each day (or month) of
+// the whole extent, as the timeline asks, at 10,000 and 100,000 incidents.
+func BenchmarkCounts(b *testing.B) {
+	bbox := &orb.Bound{Min: orb.Point{126, 40.5}, Max: orb.Point{129, 42.5}}
+	for _, n := range []int{10_000, synthIncidents} {
+		for _, tc := range []struct {
+			name string
+			q    Query
+			bin  Bin
+		}{
+			{"days", Query{}, BinDay},
+			{"months", Query{}, BinMonth},
+			{"days-2-categories", Query{Categories: []string{"arrests", "health"}}, BinDay},
+			{"days-source", Query{SourceIDs: []string{"dailynk-2021-03"}}, BinDay},
+			{"days-bbox", Query{BBox: bbox}, BinDay},
+		} {
+			b.Run(fmt.Sprintf("%d/%s", n, tc.name), func(b *testing.B) {
+				st := scaleStoreOf(b, n)
+				ext, err := st.Extent(context.Background(), "incidents")
+				if err != nil {
+					b.Fatal(err)
+				}
+				q := tc.q
+				q.FromDay, q.ToDay = ext.FromDay, ext.ToDay
+				c, err := st.Counts(context.Background(), q, tc.bin)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if _, err := st.Counts(context.Background(), q, tc.bin); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+				b.ReportMetric(float64(c.Matched), "matched")
+				b.ReportMetric(float64(len(c.Starts)), "bins")
+			})
+		}
+	}
 }
 
 // TestWriteScaleDB writes a database of synthetic incidents (the seed's, plus

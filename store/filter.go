@@ -11,33 +11,51 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// incidentTable is what a query for incidents reads: the R*Tree, the rows,
+// or the rows through the covering index of their days in force.
+type incidentTable struct {
+	from   string // the FROM clause
+	id     string // the incident's rowid there
+	prefix string // of its columns
+}
+
+var (
+	rtreeTable = incidentTable{from: "incident_rtree r", id: "r.id", prefix: "r."}
+	rowTable   = incidentTable{from: "incident i", id: "i.rowid", prefix: "i."}
+	spanTable  = incidentTable{from: "incident i INDEXED BY incident_span", id: "i.rowid", prefix: "i."}
+)
+
+func (t incidentTable) col(name string) string { return t.prefix + name }
+
 // incidentFilter is the FROM and WHERE of a query for the incidents a Query
 // selects, shared by the page, the CSV download and the daily counts.
-//
-// With space or time constrained, everything is answered from the R*Tree and
-// its auxiliary columns (exact envelope, category, verification, date
-// precision): one index search, no incident rows read. Otherwise the incident
-// table is read in order.
 type incidentFilter struct {
-	from string // "incident_rtree r" or "incident i"
-	id   string // the incident's rowid in from
-	day  string // its first day in force in from
+	incidentTable
 	cond string // " WHERE …", or empty
 	args []any
 }
 
-// tree reports whether the filter searches the R*Tree.
-func (f incidentFilter) tree() bool { return f.from == "incident_rtree r" }
-
+// newIncidentFilter chooses what a page of incidents reads. With space or
+// time constrained, everything is answered from the R*Tree and its auxiliary
+// columns (exact envelope, category, verification): one index search, no
+// incident rows read. Otherwise the incident table is read in order.
 func newIncidentFilter(q Query) incidentFilter {
-	f := incidentFilter{from: "incident i", id: "i.rowid", day: "i.day_from"}
-	col := func(name string) string { return "i." + name }
 	if q.BBox != nil || q.FromDay != nil || q.ToDay != nil {
-		f = incidentFilter{from: "incident_rtree r", id: "r.id", day: "r.day_from"}
-		col = func(name string) string { return "r." + name }
+		return filterIncidents(q, rtreeTable)
 	}
+	return filterIncidents(q, rowTable)
+}
+
+// filterIncidents builds the WHERE clause of q for table t. A bbox needs the
+// R*Tree.
+func filterIncidents(q Query, t incidentTable) incidentFilter {
+	f := incidentFilter{incidentTable: t}
+	col := t.col
 	var where []string
 	if q.BBox != nil {
+		if t != rtreeTable {
+			panic("store: a bbox filter on " + t.from)
+		}
 		w, a := bboxClause("r.min_lon", "r.max_lon", "r.min_lat", "r.max_lat", *q.BBox)
 		where, f.args = append(where, w), append(f.args, a...)
 		// The R*Tree box is rounded outward; a box wholly inside the bbox is a
@@ -108,7 +126,8 @@ func newIncidentFilter(q Query) incidentFilter {
 func incidentQuery(q Query) (countSQL, idsSQL string, args []any) {
 	f := newIncidentFilter(q)
 	countSQL = "SELECT count(*) FROM " + f.from + f.cond
-	idsSQL = "SELECT " + f.id + " AS id, " + f.day + " AS d FROM " + f.from + f.cond + " ORDER BY " + f.day + ", " + f.id + " LIMIT ? OFFSET ?"
+	day := f.col("day_from")
+	idsSQL = "SELECT " + f.id + " AS id, " + day + " AS d FROM " + f.from + f.cond + " ORDER BY " + day + ", " + f.id + " LIMIT ? OFFSET ?"
 	return countSQL, idsSQL, append(f.args, q.Limit, q.Offset)
 }
 
