@@ -110,7 +110,8 @@ func (s *Server) collectionDoc(ctx context.Context, base, id string) (collection
 			{Href: base + "/collections/" + id + "/items", Rel: "items", Type: geoJSONType, Title: info[0] + " as GeoJSON"},
 		}}
 	if id == "incidents" {
-		doc.Links = append(doc.Links, link{Href: base + "/collections/incidents/items?f=csv", Rel: "items", Type: "text/csv", Title: "Incidents as CSV (the import format)"})
+		doc.Links = append(doc.Links, link{Href: base + "/collections/incidents/items?f=csv", Rel: "items", Type: "text/csv", Title: "Incidents as CSV (the import format)"},
+			link{Href: base + "/collections/incidents/counts", Rel: "related", Type: "application/json", Title: "How many incidents are in force each day, by category and date precision"})
 	}
 	ext, err := s.store.Extent(ctx, id)
 	if err != nil {

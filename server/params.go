@@ -43,24 +43,14 @@ func knownParams(v url.Values, names []string) error {
 // parameter that is wrong. Whether the ids of source and place exist is
 // checked against the store afterwards (checkIDs).
 func parseItemsQuery(v url.Values, collection string) (store.Query, string, error) {
-	q := store.Query{Limit: defaultLimit}
 	if err := knownParams(v, itemParams); err != nil {
+		return store.Query{}, "", err
+	}
+	q, err := parseFilters(v, collection)
+	if err != nil {
 		return q, "", err
 	}
-	if s := v.Get("bbox"); s != "" {
-		b, err := parseBBox(s)
-		if err != nil {
-			return q, "", err
-		}
-		q.BBox = b
-	}
-	if s, ok := v["datetime"]; ok {
-		from, to, err := parseDatetime(s[0])
-		if err != nil {
-			return q, "", err
-		}
-		q.FromDay, q.ToDay = from, to
-	}
+	q.Limit = defaultLimit
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
@@ -75,38 +65,6 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 		}
 		q.Offset = n
 	}
-	var err error
-	if q.Categories, err = codesParam(v, "category", collection, []string{"incidents"}, data.Categories, "a category"); err != nil {
-		return q, "", err
-	}
-	if q.Verifications, err = codesParam(v, "verification", collection, []string{"incidents"}, data.Verifications, "a verification code"); err != nil {
-		return q, "", err
-	}
-	if q.SourceIDs, err = idsParam(v, "source", collection); err != nil {
-		return q, "", err
-	}
-	if q.PlaceIDs, err = idsParam(v, "place", collection); err != nil {
-		return q, "", err
-	}
-	if q.Kinds, err = codesParam(v, "kind", collection, []string{"places", "areas"}, data.PlaceKinds, "a kind of place"); err != nil {
-		return q, "", err
-	}
-	if s := v.Get("q"); s != "" {
-		if collection != "incidents" {
-			return q, "", badParam("q", "text search is available on the incidents collection")
-		}
-		if !utf8.ValidString(s) {
-			return q, "", badParam("q", "is not valid UTF-8 text")
-		}
-		if len([]rune(s)) > maxQLen {
-			return q, "", badParam("q", "is longer than %d characters", maxQLen)
-		}
-		if len(store.SearchWords(s)) == 0 {
-			// Otherwise it would filter nothing and "match" every incident.
-			return q, "", badParam("q", "%q has no letters or digits to search for", s)
-		}
-		q.Text = s
-	}
 	format := v.Get("f")
 	switch format {
 	case "", "json", "geojson":
@@ -119,6 +77,69 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 		return q, "", badParam("f", "%q is not a format; use json or csv", format)
 	}
 	return q, format, nil
+}
+
+// parseFilters reads the parameters that choose features, which the items
+// and the counts share: bbox, datetime, category, verification, source,
+// place, kind and q.
+func parseFilters(v url.Values, collection string) (store.Query, error) {
+	var q store.Query
+	if s := v.Get("bbox"); s != "" {
+		b, err := parseBBox(s)
+		if err != nil {
+			return q, err
+		}
+		q.BBox = b
+	}
+	if s, ok := v["datetime"]; ok {
+		from, to, err := parseDatetime(s[0])
+		if err != nil {
+			return q, err
+		}
+		q.FromDay, q.ToDay = from, to
+	}
+	var err error
+	if q.Categories, err = codesParam(v, "category", collection, []string{"incidents"}, data.Categories, "a category"); err != nil {
+		return q, err
+	}
+	if q.Verifications, err = codesParam(v, "verification", collection, []string{"incidents"}, data.Verifications, "a verification code"); err != nil {
+		return q, err
+	}
+	if q.SourceIDs, err = idsParam(v, "source", collection); err != nil {
+		return q, err
+	}
+	if q.PlaceIDs, err = idsParam(v, "place", collection); err != nil {
+		return q, err
+	}
+	if q.Kinds, err = codesParam(v, "kind", collection, []string{"places", "areas"}, data.PlaceKinds, "a kind of place"); err != nil {
+		return q, err
+	}
+	if q.Text, err = textParam(v, collection); err != nil {
+		return q, err
+	}
+	return q, nil
+}
+
+// textParam reads q, the words of a search.
+func textParam(v url.Values, collection string) (string, error) {
+	s := v.Get("q")
+	if s == "" {
+		return "", nil
+	}
+	if collection != "incidents" {
+		return "", badParam("q", "text search is available on the incidents collection")
+	}
+	if !utf8.ValidString(s) {
+		return "", badParam("q", "is not valid UTF-8 text")
+	}
+	if len([]rune(s)) > maxQLen {
+		return "", badParam("q", "is longer than %d characters", maxQLen)
+	}
+	if len(store.SearchWords(s)) == 0 {
+		// Otherwise it would filter nothing and "match" every incident.
+		return "", badParam("q", "%q has no letters or digits to search for", s)
+	}
+	return s, nil
 }
 
 // codesParam reads a comma-separated list of codes that only the collections
