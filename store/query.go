@@ -59,26 +59,10 @@ func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, er
 	if collection == "incidents" {
 		return s.incidentItems(ctx, q)
 	}
-	where := []string{"f.collection = ?"}
-	args := []any{collection}
-	if q.BBox != nil {
-		w, a := bboxClause("f.min_lon", "f.max_lon", "f.min_lat", "f.max_lat", *q.BBox)
-		where, args = append(where, w), append(args, a...)
+	if q.Text != "" {
+		return s.searchPlaces(ctx, collection, q)
 	}
-	if q.ToDay != nil {
-		where, args = append(where, "(f.day_from IS NULL OR f.day_from <= ?)"), append(args, *q.ToDay)
-	}
-	if q.FromDay != nil {
-		where, args = append(where, "(f.day_to IS NULL OR f.day_to >= ?)"), append(args, *q.FromDay)
-	}
-	if kinds := distinct(q.Kinds); len(kinds) > 0 {
-		// A scan of one small collection: places number in the tens.
-		where = append(where, "json_extract(f.json, '$.properties.kind') IN ("+marks(len(kinds))+")")
-		for _, k := range kinds {
-			args = append(args, k)
-		}
-	}
-	cond := " WHERE " + strings.Join(where, " AND ")
+	cond, args := featureFilter(collection, q)
 	tx, err := s.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return Page{}, fmt.Errorf("query %s: %w", collection, err)
@@ -99,6 +83,31 @@ func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, er
 		return Page{}, fmt.Errorf("query %s: %w", collection, err)
 	}
 	return page, nil
+}
+
+// featureFilter is the WHERE clause of q on the feature table (alias f) of
+// the small collections.
+func featureFilter(collection string, q Query) (string, []any) {
+	where := []string{"f.collection = ?"}
+	args := []any{collection}
+	if q.BBox != nil {
+		w, a := bboxClause("f.min_lon", "f.max_lon", "f.min_lat", "f.max_lat", *q.BBox)
+		where, args = append(where, w), append(args, a...)
+	}
+	if q.ToDay != nil {
+		where, args = append(where, "(f.day_from IS NULL OR f.day_from <= ?)"), append(args, *q.ToDay)
+	}
+	if q.FromDay != nil {
+		where, args = append(where, "(f.day_to IS NULL OR f.day_to >= ?)"), append(args, *q.FromDay)
+	}
+	if kinds := distinct(q.Kinds); len(kinds) > 0 {
+		// A scan of one small collection: places number in the tens.
+		where = append(where, "json_extract(f.json, '$.properties.kind') IN ("+marks(len(kinds))+")")
+		for _, k := range kinds {
+			args = append(args, k)
+		}
+	}
+	return " WHERE " + strings.Join(where, " AND "), args
 }
 
 // incidentItems answers a page of incidents and how many match, in one
