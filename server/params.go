@@ -126,8 +126,8 @@ func textParam(v url.Values, collection string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	if collection != "incidents" {
-		return "", badParam("q", "text search is available on the incidents collection")
+	if !slices.Contains([]string{"incidents", "places", "areas"}, collection) {
+		return "", badParam("q", "text search is available on incidents, places and areas")
 	}
 	if !utf8.ValidString(s) {
 		return "", badParam("q", "is not valid UTF-8 text")

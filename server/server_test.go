@@ -171,7 +171,8 @@ func TestBadParametersAre400WithTheParameterNamed(t *testing.T) {
 	}
 	for _, path := range []string{"/collections/places/items?category=arrests", "/collections/zones/items?f=csv", "/collections/incidents/items/x?limit=3",
 		"/collections/places/items?kind=village", "/collections/incidents/items?kind=city",
-		"/collections/places/items?verification=official", "/collections/places/items?place=hyesan", "/collections/zones/items?source=hrw-2021-01-13"} {
+		"/collections/places/items?verification=official", "/collections/places/items?place=hyesan", "/collections/zones/items?source=hrw-2021-01-13",
+		"/collections/zones/items?q=zone", "/collections/places/items?q=%20-"} {
 		if resp, body := get(t, path); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("GET %s: %d %s", path, resp.StatusCode, body)
 		}
@@ -362,6 +363,33 @@ func TestPlacesAreasAndKinds(t *testing.T) {
 	}
 	if _, ok := f.Properties["anchor"].([]any); !ok {
 		t.Errorf("ryanggang has no anchor point: %v", f.Properties["anchor"])
+	}
+}
+
+// q= on places finds a place by any of its names, best match first, with
+// what the map shows of a place result: names, distance to the border, side.
+func TestPlacesSearch(t *testing.T) {
+	for _, tc := range []struct{ q, first string }{
+		{"Sinuiju", "sinuiju"}, {"신의주", "sinuiju"}, {"新义州", "sinuiju"}, {"Dandong", "dandong"},
+		{"Manpo", "manpo"}, {"Hyeson", "hyesan"}, {"kaechon", "kaechon"},
+	} {
+		fc := getFC(t, "/collections/places/items?q="+url.QueryEscape(tc.q))
+		if len(fc.Features) == 0 || fc.Features[0].ID != tc.first {
+			t.Errorf("q=%s: %d places, first %v; want %s", tc.q, len(fc.Features), fc.Features, tc.first)
+			continue
+		}
+		p := fc.Features[0].Properties
+		for _, key := range []string{"name_en", "name_ko", "name_zh", "alt_names", "kind", "border_distance_km", "border_side"} {
+			if _, ok := p[key]; !ok {
+				t.Errorf("q=%s: %s has no %s", tc.q, tc.first, key)
+			}
+		}
+	}
+	if fc := getFC(t, "/collections/places/items?q=sinuiju"); fc.Features[0].Properties["border_side"] != "KP" {
+		t.Errorf("Sinuiju's side: %v", fc.Features[0].Properties["border_side"])
+	}
+	if fc := getFC(t, "/collections/areas/items?q=Yanggang&kind=province"); fc.NumberMatched != 1 || fc.Features[0].ID != "ryanggang" {
+		t.Errorf("areas?q=Yanggang: %+v", fc.Features)
 	}
 }
 
