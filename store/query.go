@@ -26,10 +26,13 @@ type Query struct {
 	// incident's sources (places) is one of these.
 	SourceIDs []string
 	PlaceIDs  []string
-	Text      string   // incidents: words that must all appear (prefixes)
-	Kinds     []string // places only: kind is one of these
-	Limit     int
-	Offset    int
+	// Text: words that must all match: on incidents, words of the search
+	// text or their other forms (filter.go); on places and areas, words of
+	// the names (placesearch.go).
+	Text   string
+	Kinds  []string // places and areas only: kind is one of these
+	Limit  int
+	Offset int
 }
 
 // Page is one page of features, each already encoded as GeoJSON.
