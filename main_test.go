@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -75,8 +76,9 @@ func TestImportRejectsBadFileAndChangesNothing(t *testing.T) {
 	}
 	// Line 3 is a valid row with a changed summary, line 4 has a bad date:
 	// neither may land.
-	records[2][2] = "CHANGED " + records[2][2]
-	records[3][4] = "2020-13-01"
+	col := func(name string) int { return slices.Index(records[0], name) }
+	records[2][col("summary")] = "CHANGED " + records[2][col("summary")]
+	records[3][col("date_start")] = "2020-13-01"
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.WriteAll(records)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -16,8 +17,13 @@ import (
 var (
 	SourceColumns   = []string{"id", "seed_file", "outlet", "original_reporter", "author", "headline", "published", "published_inferred", "published_note", "url"}
 	PlaceColumns    = []string{"id", "kind", "name_en", "name_ko", "name_zh", "alt_names", "country", "admin1", "lon", "lat", "geometry_ref", "location_precision", "coord_source", "notes"}
-	IncidentColumns = []string{"id", "title", "summary", "category", "date_start", "date_end", "date_precision", "date_inferred", "date_note", "place_ids", "location_precision", "location_note", "verification", "verification_note", "source_ids", "contradictions", "research_ref"}
+	IncidentColumns = []string{"id", "title", "summary", "title_ko", "summary_ko", "category", "date_start", "date_end", "date_precision", "date_inferred", "date_note", "place_ids", "location_precision", "location_note", "verification", "verification_note", "source_ids", "contradictions", "research_ref"}
 	ZoneColumns     = []string{"id", "name", "width_m", "side", "valid_from", "valid_to", "source_ids", "note"}
+	// IncidentKoreanColumns may be missing from an imported file, which
+	// then says nothing about the Korean text (see Incident.KoreanOmitted):
+	// files written before the columns existed still import. They come
+	// together, or not at all.
+	IncidentKoreanColumns = []string{"title_ko", "summary_ko"}
 	// IncidentSourceColumns follow IncidentColumns in a written file: the
 	// details of the cited sources, each "|"-separated in the order of
 	// source_ids, so a download says who reported what without a second
@@ -30,6 +36,10 @@ var (
 // database or the map's panel.
 const MaxTextLen = 4000
 
+// MaxTitleLen bounds an incident's title, in either language: a title is the
+// line in the map's list, and detail belongs in the summary.
+const MaxTitleLen = 200
+
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
 
 // row is one CSV record with its line number, read by column name.
@@ -39,10 +49,12 @@ type row struct {
 }
 
 // readTable reads a whole CSV file, checking the header against want; the
-// columns in ignored may be present and are skipped. Problems with the file's
-// shape (header, quoting) are reported in verr; the rows that could be read
-// are returned either way so their fields can be checked too.
-func readTable(r io.Reader, want, ignored []string, verr *ValidationError) []row {
+// columns of want that are in optional may be missing, and are then missing
+// from every row's fields too; the columns in ignored may be present and are
+// skipped. Problems with the file's shape (header, quoting) are reported in
+// verr; the rows that could be read are returned either way so their fields
+// can be checked too.
+func readTable(r io.Reader, want, optional, ignored []string, verr *ValidationError) []row {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // checked below, with a better message
 	header, err := cr.Read()
@@ -66,10 +78,24 @@ func readTable(r io.Reader, want, ignored []string, verr *ValidationError) []row
 		index[h] = i
 	}
 	wanted := map[string]bool{}
+	var present, missing []string
 	for _, w := range want {
 		wanted[w] = true
-		if _, ok := index[w]; !ok {
+		if _, ok := index[w]; ok {
+			present = append(present, w)
+		} else {
+			missing = append(missing, w)
+		}
+	}
+	// Optional columns are left out together: with only some of them, the
+	// file is neither the old format nor the new one.
+	someOptional := slices.ContainsFunc(optional, func(o string) bool { return slices.Contains(present, o) })
+	for _, w := range missing {
+		switch {
+		case !slices.Contains(optional, w):
 			verr.add(FieldError{Line: 1, Field: w, Message: "required column is missing from the header"})
+		case someOptional:
+			verr.add(FieldError{Line: 1, Field: w, Message: "column is missing from the header; " + strings.Join(optional, ", ") + " may be left out only together"})
 		}
 	}
 	for _, h := range header {
@@ -103,8 +129,8 @@ func readTable(r io.Reader, want, ignored []string, verr *ValidationError) []row
 			verr.add(FieldError{Line: line, Message: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header))})
 			continue
 		}
-		fields := make(map[string]string, len(want))
-		for _, w := range want {
+		fields := make(map[string]string, len(present))
+		for _, w := range present {
 			fields[w] = unescapeFormula(strings.TrimSpace(rec[index[w]]))
 		}
 		rows = append(rows, row{line: line, fields: fields})
@@ -115,9 +141,9 @@ func readTable(r io.Reader, want, ignored []string, verr *ValidationError) []row
 // readRecords reads a CSV file of records with ids: build checks and converts
 // one row, and readRecords adds the checks every file shares (unique ids) and
 // makes the result all-or-nothing.
-func readRecords[T any](r io.Reader, name string, columns, ignored []string, build func(c fieldChecker, f map[string]string) (T, string)) ([]T, error) {
+func readRecords[T any](r io.Reader, name string, columns, optional, ignored []string, build func(c fieldChecker, f map[string]string) (T, string)) ([]T, error) {
 	verr := &ValidationError{File: name}
-	rows := readTable(r, columns, ignored, verr)
+	rows := readTable(r, columns, optional, ignored, verr)
 	firstLine := map[string]int{}
 	out := make([]T, 0, len(rows))
 	for _, rw := range rows {
@@ -169,6 +195,29 @@ func (c fieldChecker) text(field, v string, required bool) string {
 		c.fail(field, "is longer than %d characters", MaxTextLen)
 	case strings.ContainsRune(v, 0):
 		c.fail(field, "contains a NUL character")
+	}
+	return v
+}
+
+// oneLine checks text shown as one line, such as a title: no control
+// characters (a tab or line break would break the list it is shown in) and
+// at most max characters.
+func (c fieldChecker) oneLine(field, v string, required bool, max int) string {
+	before := len(c.verr.Errors)
+	c.sentence(field, v, required)
+	if n := utf8.RuneCountInString(v); len(c.verr.Errors) == before && n > max {
+		c.fail(field, "is %d characters, longer than %d; put detail in the summary", n, max)
+	}
+	return v
+}
+
+// sentence checks running text shown to readers, such as a summary: text
+// with no control characters.
+func (c fieldChecker) sentence(field, v string, required bool) string {
+	before := len(c.verr.Errors)
+	c.text(field, v, required)
+	if len(c.verr.Errors) == before && strings.IndexFunc(v, unicode.IsControl) >= 0 {
+		c.fail(field, "contains a control character (a tab, a line break or an invisible code)")
 	}
 	return v
 }

@@ -65,7 +65,7 @@ func ReadIncidentsGeoJSON(r io.Reader, name string, refs Refs) ([]Incident, erro
 		for k, v := range fields {
 			fields[k] = strings.TrimSpace(v)
 		}
-		in := checkIncident(c, fields, refs)
+		in := checkIncident(c, fields, refs, false)
 		if first, dup := seen[in.ID]; dup && in.ID != "" {
 			c.fail("id", "%q is used again (first in feature %d)", in.ID, first)
 		}

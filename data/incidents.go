@@ -27,22 +27,50 @@ func (r RefSet) HasSource(id string) bool   { return r.Sources[id] }
 func (r RefSet) HasIncident(id string) bool { return r.Incidents[id] }
 
 // ReadIncidentsCSV reads incidents in the documented columns; the source
-// columns a download adds (IncidentSourceColumns) are allowed and ignored. It
+// columns a download adds (IncidentSourceColumns) are allowed and ignored, and
+// the Korean ones (IncidentKoreanColumns) may be left out or left empty. It
 // is all-or-nothing: on any problem it returns no incidents and a
 // *ValidationError listing every problem by line and column.
 func ReadIncidentsCSV(r io.Reader, name string, refs Refs) ([]Incident, error) {
-	return readRecords(r, name, IncidentColumns, IncidentSourceColumns, func(c fieldChecker, f map[string]string) (Incident, string) {
-		in := checkIncident(c, f, refs)
+	return readIncidentsCSV(r, name, refs, importRules)
+}
+
+// readSeedIncidentsCSV reads the seed's incidents, which must all have their
+// Korean title and summary: the seed is what every reader of the map gets.
+func readSeedIncidentsCSV(r io.Reader, name string, refs Refs) ([]Incident, error) {
+	return readIncidentsCSV(r, name, refs, seedRules)
+}
+
+// incidentRules are what an incidents file must hold beyond the common checks.
+type incidentRules struct {
+	optional       []string // columns the header may leave out
+	koreanRequired bool
+}
+
+var (
+	importRules = incidentRules{optional: IncidentKoreanColumns}
+	seedRules   = incidentRules{koreanRequired: true}
+)
+
+func readIncidentsCSV(r io.Reader, name string, refs Refs, rules incidentRules) ([]Incident, error) {
+	return readRecords(r, name, IncidentColumns, rules.optional, IncidentSourceColumns, func(c fieldChecker, f map[string]string) (Incident, string) {
+		in := checkIncident(c, f, refs, rules.koreanRequired)
 		return in, in.ID
 	})
 }
 
-// checkIncident builds an incident from named fields, recording every problem.
-func checkIncident(c fieldChecker, f map[string]string, refs Refs) Incident {
+// checkIncident builds an incident from named fields, recording every
+// problem. A Korean field missing from f (not merely empty) was not given.
+func checkIncident(c fieldChecker, f map[string]string, refs Refs, koreanRequired bool) Incident {
+	_, hasTitleKO := f["title_ko"]
+	_, hasSummaryKO := f["summary_ko"]
 	in := Incident{
 		ID:                c.id("id", f["id"]),
-		Title:             c.text("title", f["title"], true),
-		Summary:           c.text("summary", f["summary"], true),
+		Title:             c.oneLine("title", f["title"], true, MaxTitleLen),
+		Summary:           c.sentence("summary", f["summary"], true),
+		TitleKO:           c.oneLine("title_ko", f["title_ko"], koreanRequired, MaxTitleLen),
+		SummaryKO:         c.sentence("summary_ko", f["summary_ko"], koreanRequired),
+		KoreanOmitted:     !hasTitleKO && !hasSummaryKO && !koreanRequired,
 		Category:          c.code("category", f["category"], Categories),
 		DatePrecision:     c.code("date_precision", f["date_precision"], DatePrecisions),
 		DateInferred:      c.yesNo("date_inferred", f["date_inferred"]),
@@ -55,9 +83,6 @@ func checkIncident(c fieldChecker, f map[string]string, refs Refs) Incident {
 		ResearchRef:       c.text("research_ref", f["research_ref"], false),
 		PlaceIDs:          list(f["place_ids"]),
 		SourceIDs:         list(f["source_ids"]),
-	}
-	if len(in.Title) > 200 {
-		c.fail("title", "is longer than 200 characters; put detail in the summary")
 	}
 	var err error
 	if in.DateStart, err = ParseDate(f["date_start"]); err != nil {
@@ -92,7 +117,7 @@ func checkIncident(c fieldChecker, f map[string]string, refs Refs) Incident {
 // Record is the incident as the columns of the CSV format.
 func (in Incident) Record() []string {
 	return []string{
-		in.ID, in.Title, in.Summary, in.Category,
+		in.ID, in.Title, in.Summary, in.TitleKO, in.SummaryKO, in.Category,
 		FormatDate(in.DateStart), FormatDate(in.DateEnd), in.DatePrecision, yesNo(in.DateInferred), in.DateNote,
 		strings.Join(in.PlaceIDs, ListSeparator), in.LocationPrecision, in.LocationNote,
 		in.Verification, in.VerificationNote, strings.Join(in.SourceIDs, ListSeparator),

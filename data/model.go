@@ -47,9 +47,18 @@ func (p Place) HasPoint() bool { return p.Lon != nil && p.Lat != nil }
 
 // Incident is one dated event or measure, always traced to at least one source.
 type Incident struct {
-	ID                string
-	Title             string
-	Summary           string
+	ID      string
+	Title   string
+	Summary string
+	// TitleKO and SummaryKO say the same in Korean. The seed has both for
+	// every incident; an import may leave them empty.
+	TitleKO   string
+	SummaryKO string
+	// KoreanOmitted is set on an incident read from a file with no Korean
+	// columns at all (one written before they existed): such a file says
+	// nothing about the Korean text, so an import keeps the stored one
+	// instead of erasing it. Never set on the seed or on stored incidents.
+	KoreanOmitted     bool
 	Category          string
 	DateStart         time.Time
 	DateEnd           time.Time // zero: the end of the DatePrecision period of DateStart

@@ -67,7 +67,7 @@ func LoadSeed() (*Seed, error) {
 		return nil, fmt.Errorf("open seed incidents: %w", err)
 	}
 	defer f.Close()
-	if s.Incidents, err = ReadIncidentsCSV(f, "data/incidents.csv", refs); err != nil {
+	if s.Incidents, err = readSeedIncidentsCSV(f, "data/incidents.csv", refs); err != nil {
 		return nil, fmt.Errorf("seed incidents: %w", err)
 	}
 	if s.Zones, err = readFile(func(r io.Reader, name string) ([]Zone, error) { return ReadZones(r, name, refs) }, "zones.csv"); err != nil {
@@ -260,7 +260,7 @@ func SeedHash() (string, error) {
 
 // ReadSources reads sources.csv.
 func ReadSources(r io.Reader, name string) ([]Source, error) {
-	return readRecords(r, name, SourceColumns, nil, func(c fieldChecker, f map[string]string) (Source, string) {
+	return readRecords(r, name, SourceColumns, nil, nil, func(c fieldChecker, f map[string]string) (Source, string) {
 		s := Source{
 			ID:                c.id("id", f["id"]),
 			SeedFile:          c.text("seed_file", f["seed_file"], false),
@@ -292,7 +292,7 @@ func ReadSources(r io.Reader, name string) ([]Source, error) {
 
 // ReadPlaces reads places.csv.
 func ReadPlaces(r io.Reader, name string) ([]Place, error) {
-	return readRecords(r, name, PlaceColumns, nil, func(c fieldChecker, f map[string]string) (Place, string) {
+	return readRecords(r, name, PlaceColumns, nil, nil, func(c fieldChecker, f map[string]string) (Place, string) {
 		p := Place{
 			ID:                c.id("id", f["id"]),
 			Kind:              c.code("kind", f["kind"], PlaceKinds),
@@ -321,7 +321,7 @@ func ReadPlaces(r io.Reader, name string) ([]Place, error) {
 
 // ReadZones reads zones.csv.
 func ReadZones(r io.Reader, name string, refs Refs) ([]Zone, error) {
-	return readRecords(r, name, ZoneColumns, nil, func(c fieldChecker, f map[string]string) (Zone, string) {
+	return readRecords(r, name, ZoneColumns, nil, nil, func(c fieldChecker, f map[string]string) (Zone, string) {
 		z := Zone{
 			ID:        c.id("id", f["id"]),
 			Name:      c.text("name", f["name"], true),

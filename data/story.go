@@ -15,7 +15,10 @@ type Story struct {
 	ID          string
 	Title       string
 	Description string
-	Steps       []StoryStep // numbered 1..N, in that order
+	// TitleKO and DescriptionKO say the same in Korean.
+	TitleKO       string
+	DescriptionKO string
+	Steps         []StoryStep // numbered 1..N, in that order
 }
 
 // StoryStep points a presentation at one incident, with a title and a short
@@ -25,19 +28,29 @@ type StoryStep struct {
 	IncidentID string
 	Title      string
 	Intro      string
+	// TitleKO and IntroKO say the same in Korean: the seed's stories have
+	// them; in the built-in story they are the incident's, empty where an
+	// imported incident has none.
+	TitleKO string
+	IntroKO string
 }
 
 // The built-in story steps through every incident, imported ones included,
 // so the store computes it at query time and the seed may not define it.
 const (
-	AllStoryID          = "all"
-	AllStoryTitle       = "Every incident in date order"
-	AllStoryDescription = "One step for each incident on the map, imported ones included, in the order they come into force."
+	AllStoryID            = "all"
+	AllStoryTitle         = "Every incident in date order"
+	AllStoryDescription   = "One step for each incident on the map, imported ones included, in the order they come into force."
+	AllStoryTitleKO       = "모든 사건, 날짜순"
+	AllStoryDescriptionKO = "지도의 모든 사건을 직접 가져온 것까지 포함해, 지도에 나타나는 날짜 순서대로 한 단계씩 보여 준다."
 )
 
 // Story text is read from the back of a classroom at 28 px on a projector:
 // about 70 characters fill one line of a slide, and 320 about five lines,
-// as much as a class reads before the teacher moves on.
+// as much as a class reads before the teacher moves on. The Korean text has
+// the same limits; a Hangul syllable is about twice as wide as a Latin
+// letter, so a test holds the seed's Korean to the same width on the slide,
+// a syllable counting as two characters.
 const (
 	MaxStoryTitleLen = 70
 	MaxStoryTextLen  = 320
@@ -45,8 +58,8 @@ const (
 
 // Column lists of the story files, in the order they are written.
 var (
-	StoryColumns     = []string{"id", "title", "description"}
-	StoryStepColumns = []string{"story_id", "step", "incident_id", "title", "intro"}
+	StoryColumns     = []string{"id", "title", "description", "title_ko", "description_ko"}
+	StoryStepColumns = []string{"story_id", "step", "incident_id", "title", "intro", "title_ko", "intro_ko"}
 )
 
 // IncidentRefs answers whether an incident exists; story steps point at
@@ -57,11 +70,13 @@ type IncidentRefs interface {
 
 // ReadStories reads stories.csv: the stories without their steps.
 func ReadStories(r io.Reader, name string) ([]Story, error) {
-	return readRecords(r, name, StoryColumns, nil, func(c fieldChecker, f map[string]string) (Story, string) {
+	return readRecords(r, name, StoryColumns, nil, nil, func(c fieldChecker, f map[string]string) (Story, string) {
 		s := Story{
-			ID:          c.id("id", f["id"]),
-			Title:       c.slideTitle("title", f["title"]),
-			Description: c.slideText("description", f["description"], MaxStoryTextLen),
+			ID:            c.id("id", f["id"]),
+			Title:         c.slideTitle("title", f["title"]),
+			Description:   c.slideText("description", f["description"], MaxStoryTextLen),
+			TitleKO:       c.slideTitle("title_ko", f["title_ko"]),
+			DescriptionKO: c.slideText("description_ko", f["description_ko"], MaxStoryTextLen),
 		}
 		if strings.EqualFold(s.ID, AllStoryID) {
 			c.fail("id", "%q is the built-in story of every incident; choose another id", s.ID)
@@ -82,7 +97,7 @@ type stepRow struct {
 // repeat. Like the other readers it is all-or-nothing and lists every problem.
 func ReadStorySteps(r io.Reader, name string, stories []Story, incidents IncidentRefs) ([]Story, error) {
 	verr := &ValidationError{File: name}
-	rows := readTable(r, StoryStepColumns, nil, verr)
+	rows := readTable(r, StoryStepColumns, nil, nil, verr)
 	// A file that could not be read whole would show gaps that are not there.
 	wholeFile := len(verr.Errors) == 0
 	known := map[string]bool{}
@@ -120,6 +135,8 @@ func checkStep(c fieldChecker, f map[string]string, stories map[string]bool, inc
 		IncidentID: c.id("incident_id", f["incident_id"]),
 		Title:      c.slideTitle("title", f["title"]),
 		Intro:      c.slideText("intro", f["intro"], MaxStoryTextLen),
+		TitleKO:    c.slideTitle("title_ko", f["title_ko"]),
+		IntroKO:    c.slideText("intro_ko", f["intro_ko"], MaxStoryTextLen),
 	}
 	if n, err := strconv.Atoi(f["step"]); err != nil || n < 1 {
 		c.fail("step", "%q must be a whole number from 1", f["step"])

@@ -7,17 +7,19 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
-const stepHeader = "story_id,step,incident_id,title,intro\n"
+const stepHeader = "story_id,step,incident_id,title,intro,title_ko,intro_ko\n"
 
 var (
-	testStories = []Story{{ID: "s1", Title: "One", Description: "The first."}, {ID: "s2", Title: "Two", Description: "The second."}}
+	testStories = []Story{{ID: "s1", Title: "One", Description: "The first.", TitleKO: "하나", DescriptionKO: "첫째."},
+		{ID: "s2", Title: "Two", Description: "The second.", TitleKO: "둘", DescriptionKO: "둘째."}}
 	testIncRefs = RefSet{Incidents: map[string]bool{"a-1": true, "a-2": true}}
 )
 
 func stepLine(story, step, incident string) string {
-	return story + "," + step + "," + incident + ",A title,An intro in our words.\n"
+	return story + "," + step + "," + incident + ",A title,An intro in our words.,제목,우리 말로 쓴 소개.\n"
 }
 
 func TestReadStoryStepsErrors(t *testing.T) {
@@ -28,7 +30,8 @@ func TestReadStoryStepsErrors(t *testing.T) {
 		want []string // each problem's text must contain these, in order
 	}{
 		{"empty file", "", []string{"empty"}},
-		{"missing column", strings.Replace(stepHeader, ",intro", "", 1), []string{"column intro: required column is missing"}},
+		{"missing column", strings.Replace(stepHeader, ",intro,", ",", 1), []string{"column intro: required column is missing"}},
+		{"missing Korean", strings.Replace(stepHeader, ",title_ko,intro_ko", "", 1), []string{"column title_ko: required column is missing", "column intro_ko: required column is missing"}},
 		{"unknown story and incident", stepHeader + stepLine("s1", "1", "a-1") + s2 + stepLine("s9", "1", "nope"),
 			[]string{`line 4, column story_id: unknown story "s9"`, `line 4, column incident_id: unknown incident "nope"`}},
 		{"ids that break the pattern are not also unknown", stepHeader + stepLine("s1", "1", "a-1") + s2 + stepLine("bad id", "1", "-x"),
@@ -46,13 +49,14 @@ func TestReadStoryStepsErrors(t *testing.T) {
 		{"step numbers that are not whole numbers from 1", stepHeader + stepLine("s1", "1", "a-1") + s2 +
 			stepLine("s1", "0", "a-1") + stepLine("s1", "two", "a-1") + stepLine("s1", "1.5", "a-1"),
 			[]string{"line 4, column step: \"0\" must be a whole number", "line 5, column step: \"two\"", "line 6, column step: \"1.5\""}},
-		{"empty title and intro", stepHeader + stepLine("s1", "1", "a-1") + "s2,1,a-2,,\n",
-			[]string{"line 3, column title: is required", "line 3, column intro: is required"}},
+		{"empty title and intro", stepHeader + stepLine("s1", "1", "a-1") + "s2,1,a-2,,,,\n",
+			[]string{"line 3, column title: is required", "line 3, column intro: is required", "line 3, column title_ko: is required", "line 3, column intro_ko: is required"}},
 		{"too long for a slide", stepHeader + stepLine("s1", "1", "a-1") +
-			"s2,1,a-2," + strings.Repeat("é", 71) + "," + strings.Repeat("w", 321) + "\n",
-			[]string{"line 3, column title: is 71 characters; at most 70", "line 3, column intro: is 321 characters; at most 320"}},
-		{"a title on two lines", stepHeader + stepLine("s1", "1", "a-1") + "s2,1,a-2,\"Two\nlines\",Intro.\n",
-			[]string{"line 3, column title: must be one line"}},
+			"s2,1,a-2," + strings.Repeat("é", 71) + "," + strings.Repeat("w", 321) + "," + strings.Repeat("혜", 71) + "," + strings.Repeat("산", 321) + "\n",
+			[]string{"line 3, column title: is 71 characters; at most 70", "line 3, column intro: is 321 characters; at most 320",
+				"line 3, column title_ko: is 71 characters; at most 70", "line 3, column intro_ko: is 321 characters; at most 320"}},
+		{"a title on two lines", stepHeader + stepLine("s1", "1", "a-1") + "s2,1,a-2,\"Two\nlines\",Intro.,\"두\n줄\",소개.\n",
+			[]string{"line 3, column title: must be one line", "line 3, column title_ko: must be one line"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,7 +86,8 @@ func TestReadStoryStepsErrors(t *testing.T) {
 // Rows may come in any order; steps come back numbered 1..N, and text of
 // exactly the limits is accepted.
 func TestReadStoryStepsAccepts(t *testing.T) {
-	longest := "s1,2,a-2," + strings.Repeat("t", MaxStoryTitleLen) + "," + strings.Repeat("i", MaxStoryTextLen) + "\n"
+	longest := "s1,2,a-2," + strings.Repeat("t", MaxStoryTitleLen) + "," + strings.Repeat("i", MaxStoryTextLen) + "," +
+		strings.Repeat("제", MaxStoryTitleLen) + "," + strings.Repeat("소", MaxStoryTextLen) + "\n"
 	body := "\ufeff" + stepHeader + stepLine("s2", "1", "a-1") + longest + stepLine("s1", "1", "a-1")
 	got, err := ReadStorySteps(strings.NewReader(body), "steps.csv", testStories, testIncRefs)
 	if err != nil {
@@ -103,16 +108,19 @@ func TestReadStoryStepsAccepts(t *testing.T) {
 }
 
 func TestReadStoriesErrors(t *testing.T) {
-	const header = "id,title,description\n"
+	const header = "id,title,description,title_ko,description_ko\n"
 	for _, tc := range []struct {
 		name, body string
 		want       []string
 	}{
-		{"the built-in id", header + "all,All,Everything.\nALL,All,Everything.\n",
+		{"the built-in id", header + "all,All,Everything.,모두,전부.\nALL,All,Everything.,모두,전부.\n",
 			[]string{`line 2, column id: "all" is the built-in story`, `line 3, column id: "ALL" is the built-in story`}},
-		{"an id used twice", header + "a,A,One.\na,B,Two.\n", []string{`line 3, column id: "a" is used again`}},
-		{"text missing or too long", header + "a,," + strings.Repeat("d", 321) + "\n",
-			[]string{"line 2, column title: is required", "line 2, column description: is 321 characters"}},
+		{"an id used twice", header + "a,A,One.,가,하나.\na,B,Two.,나,둘.\n", []string{`line 3, column id: "a" is used again`}},
+		{"text missing or too long", header + "a,," + strings.Repeat("d", 321) + ",," + strings.Repeat("설", 321) + "\n",
+			[]string{"line 2, column title: is required", "line 2, column description: is 321 characters",
+				"line 2, column title_ko: is required", "line 2, column description_ko: is 321 characters"}},
+		{"no Korean", "id,title,description\na,A,One.\n",
+			[]string{"column title_ko: required column is missing", "column description_ko: required column is missing"}},
 		{"no stories", header, []string{"a header but no rows"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,6 +177,61 @@ func TestSeedStoriesReadWellInClass(t *testing.T) {
 	// Guard the guard: a bare claim is caught, an attributed one passes.
 	if hedges.MatchString("Guards shot a man at the river.") || !hedges.MatchString("Guards shot a man, a source told RFA.") {
 		t.Error("the hedge pattern does not tell a bare claim from an attributed one")
+	}
+}
+
+// slideWidth is how much of a slide's line text takes, in Latin letters: a
+// Hangul syllable (or a Chinese or Japanese character) is set about twice
+// as wide, so it counts two.
+func slideWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.In(r, unicode.Hangul, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// The Korean of the seed's stories fits the slide as the English does, and
+// says who a claim rests on as the English must.
+func TestSeedStoriesReadWellInKorean(t *testing.T) {
+	s, err := LoadSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	incidents := map[string]Incident{}
+	for _, in := range s.Incidents {
+		incidents[in.ID] = in
+	}
+	type text struct {
+		where, text string
+		max         int
+	}
+	texts := []text{{"the built-in story title", AllStoryTitleKO, MaxStoryTitleLen}, {"the built-in story description", AllStoryDescriptionKO, MaxStoryTextLen}}
+	for _, story := range s.Stories {
+		texts = append(texts, text{story.ID + " title_ko", story.TitleKO, MaxStoryTitleLen}, text{story.ID + " description_ko", story.DescriptionKO, MaxStoryTextLen})
+		for _, st := range story.Steps {
+			where := fmt.Sprintf("%s step %d", story.ID, st.Step)
+			texts = append(texts, text{where + " title_ko", st.TitleKO, MaxStoryTitleLen}, text{where + " intro_ko", st.IntroKO, MaxStoryTextLen})
+			if v := incidents[st.IncidentID].Verification; v == "single_source" && !koreanHedges.MatchString(st.IntroKO) {
+				t.Errorf("%s rests on one anonymous source but its Korean intro states it as fact: %q", where, st.IntroKO)
+			}
+		}
+	}
+	for _, tx := range texts {
+		if !hasHangul(tx.text) {
+			t.Errorf("%s has no Korean in it: %q", tx.where, tx.text)
+		}
+		if w := slideWidth(tx.text); w > tx.max {
+			t.Errorf("%s is as wide as %d letters on a slide, more than %d: %q", tx.where, w, tx.max, tx.text)
+		}
+	}
+	// Guard the guard: 36 syllables are wider than a title line.
+	if slideWidth(strings.Repeat("혜", 36)) <= MaxStoryTitleLen {
+		t.Error("slideWidth counts a Hangul syllable as one letter")
 	}
 }
 

@@ -232,7 +232,7 @@ test('desktop: base map, places, timeline, list, card, URL state', async () => {
 
     // A category filter hides that category from the list and is kept in the URL.
     const cat = shoot.properties.category;
-    await page2.locator(`label[for="cat-${cat}"]`).click();
+    await page2.locator(`label[for="category-${cat}"]`).click();
     assert.equal(await page2.locator(`#category-filter input[value="${cat}"]`).isChecked(), false);
     await page2.waitForFunction((c) => {
       const v = new URL(window.location.href).searchParams.get('cat');

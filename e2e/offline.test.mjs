@@ -90,6 +90,7 @@ async function exercise(label, pageAt, origin) {
     await page.locator(`#incident-list button[data-id="${first.id}"]`).click();
     await page.locator('#card').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#card .card-title').innerText(), first.properties.title, `${label}: the card`);
+    await page.waitForLoadState('networkidle'); // its area's outline
     await page.screenshot({ path: path.join(SHOTS, `${label}-map.png`) });
 
     await page.goto(pageAt('embed', `?date=${DAY}`));
@@ -97,6 +98,7 @@ async function exercise(label, pageAt, origin) {
     assert.ok(await page.locator('.incident-marker').count() > 0, `${label}: the embed's markers`);
     const full = new URL(await page.getAttribute('#open-full', 'href'));
     assert.equal(full.href.split('?')[0], pageAt('map', ''), `${label}: the embed links to this copy's map`);
+    await page.waitForLoadState('networkidle');
     await page.screenshot({ path: path.join(SHOTS, `${label}-embed.png`) });
 
     await page.goto(pageAt('present', '?story=closure&step=2'));

@@ -33,17 +33,22 @@ const (
 )
 
 // embedChrome is the height of the embed's timeline and credit line at a
-// width, as measured in Chromium: the phone layout (up to 700 px) stacks the
-// date over the count, and the credit line takes two lines until the frame is
-// about 760 px wide.
+// width, as measured in Chromium: the phone layout up to 700 px stacks the
+// date over the count and shows the time controls from 561 px; up to about
+// 780 px the desktop controls take two lines, and the credit line two lines
+// until about 760 px.
 func embedChrome(width int) int {
 	switch {
+	case width <= 560:
+		return 170
 	case width <= 700:
-		return 187
+		return 224
 	case width < 760:
-		return 204
+		return 284
+	case width < 780:
+		return 268
 	default:
-		return 190
+		return 230
 	}
 }
 

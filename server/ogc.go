@@ -38,7 +38,7 @@ type link struct {
 
 // collectionInfo describes each collection for /collections.
 var collectionInfo = map[string][2]string{
-	"incidents": {"Incidents", "Dated incidents and measures along the North Korea–China border during the COVID-19 closure (2020–2021), each traced to its source reports, with date and location precision and how well it is verified."},
+	"incidents": {"Incidents", "Dated incidents and measures along the North Korea–China border during the COVID-19 closure (2020–2021), each traced to its source reports, with date and location precision and how well it is verified. Title and summary in English, and in Korean as title_ko and summary_ko."},
 	"places":    {"Places", "Towns, facilities, provinces and countries named in the reports, as points (the point incidents there are drawn at; none for a whole country or the border), with Korean and Chinese names, alternate spellings, location precision, distance to the border and, for areas, the length of border along them. Filter with kind=city,province,…"},
 	"areas":     {"Areas", "The provinces and countries among the places, as polygons, under the same ids and with the same properties; anchor is the place's point."},
 	"zones":     {"Border zones", "The shoot-on-sight zone on the North Korean side of the border, as reported: 1 km (RFA) and 1–2 km (Human Rights Watch), in force from 2020-08-26."},

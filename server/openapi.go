@@ -66,13 +66,19 @@ func (s *Server) openAPI(c echo.Context) error {
 		map[string]any{"type": "array", "items": str}, false)
 	placeParam := param("place", "query", "Incidents only: at least one of these places, comma-separated ids (/collections/places/items). An unknown id is a 400.",
 		map[string]any{"type": "array", "items": str}, false)
-	qParam := param("q", "query", "Words that must all match (at most 200 characters). Incidents: each word starts a word of the title, summary, "+
-		"place names or source outlets and reporters (not headlines), or is another form of one (porter stems: phones finds phone, "+
-		"arrests finds arrested; irregular forms such as shot for shoot are not found). Places and areas: each word starts a word of "+
+	qParam := param("q", "query", "Words that must all match (at most 200 characters). Incidents: each word starts a word of the title or summary "+
+		"(English or Korean), place names or source outlets and reporters (not headlines), or is another form of an English one (porter stems: "+
+		"phones finds phone, arrests finds arrested; irregular forms such as shot for shoot are not found). Korean words match with their "+
+		"particles: 혜산 finds 혜산에서. Places and areas: each word starts a word of "+
 		"one of the names (English, Korean, Chinese, other spellings; case, accents and apostrophes ignored; a Chinese name is one word, "+
 		"found from its start); a name that is the search comes first, then names that begin with it, shorter first, then the rest.", str, false)
-	storySummary := object(map[string]any{"id": str, "title": str, "description": str, "steps": integer, "links": links})
-	storyStep := object(map[string]any{"step": integer, "incident": str, "title": str, "intro": str})
+	// title, description and intro are English; the _ko members the same in Korean ("" where an imported incident has none).
+	koStr := func(what string) map[string]any {
+		return map[string]any{"type": "string", "description": "The " + what + " in Korean; empty where there is none"}
+	}
+	storySummary := object(map[string]any{"id": str, "title": str, "description": str, "title_ko": koStr("title"), "description_ko": koStr("description"),
+		"steps": integer, "links": links})
+	storyStep := object(map[string]any{"step": integer, "incident": str, "title": str, "intro": str, "title_ko": koStr("title"), "intro_ko": koStr("introduction")})
 	doc := map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{
@@ -106,7 +112,7 @@ func (s *Server) openAPI(c echo.Context) error {
 					simplifyParam,
 					param("f", "query", "json (GeoJSON) or csv (incidents, the import format)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}, false),
 				},
-				"responses": map[string]any{"200": linked(geojson("A FeatureCollection with numberMatched, numberReturned and next/prev links; for incidents also licenses, citation and attribution")), "400": errorResp, "404": errorResp}}},
+				"responses": map[string]any{"200": linked(geojson("A FeatureCollection with numberMatched, numberReturned and next/prev links; for incidents also licenses, citation and attribution. An incident's title and summary are English; title_ko and summary_ko are the same in Korean, always present and empty where there is none")), "400": errorResp, "404": errorResp}}},
 			"/collections/{collectionId}/items/{featureId}": map[string]any{"get": map[string]any{"summary": "One feature", "operationId": "getFeature",
 				"parameters": []any{collectionID, param("featureId", "path", "The feature id", str, true), simplifyParam},
 				"responses":  map[string]any{"200": linked(geojson("A Feature")), "404": errorResp}}},
@@ -142,7 +148,7 @@ func (s *Server) openAPI(c echo.Context) error {
 				"properties": map[string]any{"code": str, "description": str, "parameter": str}},
 			"counts":    countsSchema(integer, links),
 			"storyList": object(map[string]any{"stories": map[string]any{"type": "array", "items": storySummary}, "links": links}),
-			"story": object(map[string]any{"id": str, "title": str, "description": str,
+			"story": object(map[string]any{"id": str, "title": str, "description": str, "title_ko": koStr("title"), "description_ko": koStr("description"),
 				"steps": map[string]any{"type": "array", "items": storyStep}, "links": links}),
 		}},
 	}

@@ -427,13 +427,30 @@ func TestCSVIsTheImportFormat(t *testing.T) {
 		}
 		fc := getFC(t, "/collections/incidents/items?limit=10000&"+filter)
 		if len(incidents) != fc.NumberMatched || len(incidents) == 0 {
-			t.Errorf("%s: CSV has %d incidents, GeoJSON %d", filter, len(incidents), fc.NumberMatched)
+			t.Fatalf("%s: CSV has %d incidents, GeoJSON %d", filter, len(incidents), fc.NumberMatched)
 		}
+		// The same incidents in the same order, and the Korean text is the
+		// same in both, and there.
 		for i, in := range incidents {
-			if in.ID != fc.Features[i].ID {
-				t.Errorf("%s: CSV row %d is %s, GeoJSON feature %s", filter, i+1, in.ID, fc.Features[i].ID)
+			p := fc.Features[i].Properties
+			if in.ID != fc.Features[i].ID || in.TitleKO == "" || p["title_ko"] != in.TitleKO || p["summary_ko"] != in.SummaryKO {
+				t.Errorf("%s: CSV row %d is %s with %q / %q, GeoJSON %s with %v / %v", filter, i+1, in.ID, in.TitleKO, in.SummaryKO,
+					fc.Features[i].ID, p["title_ko"], p["summary_ko"])
 			}
 		}
+	}
+}
+
+// A Korean search arrives percent-encoded and finds incidents by their
+// Korean text: the hospital's incident names no place called 혜산.
+func TestKoreanSearchOverHTTP(t *testing.T) {
+	fc := getFC(t, "/collections/incidents/items?limit=100&q="+url.QueryEscape("혜산 결핵"))
+	if fc.NumberMatched != 1 || fc.Features[0].ID != "2021-03-01-hyesan-hospital-deaths" {
+		var ids []string
+		for _, f := range fc.Features {
+			ids = append(ids, f.ID)
+		}
+		t.Errorf("q=혜산 결핵 found %v", ids)
 	}
 }
 

@@ -18,25 +18,33 @@ type (
 		Stories []storySummaryDoc `json:"stories"`
 		Links   []link            `json:"links,omitempty"`
 	}
+	// The _ko members are the same text in Korean, always present: in the
+	// built-in story they are the incidents', "" where one has none.
 	storySummaryDoc struct {
-		ID          string `json:"id"`
-		Title       string `json:"title"`
-		Description string `json:"description"`
-		Steps       int    `json:"steps"` // how many; /stories/{id} lists them
-		Links       []link `json:"links,omitempty"`
+		ID            string `json:"id"`
+		Title         string `json:"title"`
+		Description   string `json:"description"`
+		TitleKO       string `json:"title_ko"`
+		DescriptionKO string `json:"description_ko"`
+		Steps         int    `json:"steps"` // how many; /stories/{id} lists them
+		Links         []link `json:"links,omitempty"`
 	}
 	storyDoc struct {
-		ID          string         `json:"id"`
-		Title       string         `json:"title"`
-		Description string         `json:"description"`
-		Steps       []storyStepDoc `json:"steps"`
-		Links       []link         `json:"links,omitempty"`
+		ID            string         `json:"id"`
+		Title         string         `json:"title"`
+		Description   string         `json:"description"`
+		TitleKO       string         `json:"title_ko"`
+		DescriptionKO string         `json:"description_ko"`
+		Steps         []storyStepDoc `json:"steps"`
+		Links         []link         `json:"links,omitempty"`
 	}
 	storyStepDoc struct {
 		Step     int    `json:"step"`
 		Incident string `json:"incident"` // an id in the incidents collection
 		Title    string `json:"title"`
 		Intro    string `json:"intro"`
+		TitleKO  string `json:"title_ko"`
+		IntroKO  string `json:"intro_ko"`
 	}
 )
 
@@ -64,7 +72,7 @@ func storyListDocument(list []store.StorySummary, base string) storyListDoc {
 		doc.Links = []link{{Href: base + "/stories", Rel: "self", Type: echo.MIMEApplicationJSON}}
 	}
 	for _, st := range list {
-		sum := storySummaryDoc{ID: st.ID, Title: st.Title, Description: st.Description, Steps: st.Steps}
+		sum := storySummaryDoc{ID: st.ID, Title: st.Title, Description: st.Description, TitleKO: st.TitleKO, DescriptionKO: st.DescriptionKO, Steps: st.Steps}
 		if base != "" {
 			sum.Links = []link{{Href: storyURL(base, st.ID), Rel: "self", Type: echo.MIMEApplicationJSON}}
 		}
@@ -93,7 +101,8 @@ func (s *Server) story(c echo.Context) error {
 
 // storyDocument is one story with its steps; links are left out when base is empty.
 func storyDocument(st data.Story, base string) storyDoc {
-	doc := storyDoc{ID: st.ID, Title: st.Title, Description: st.Description, Steps: make([]storyStepDoc, 0, len(st.Steps))}
+	doc := storyDoc{ID: st.ID, Title: st.Title, Description: st.Description, TitleKO: st.TitleKO, DescriptionKO: st.DescriptionKO,
+		Steps: make([]storyStepDoc, 0, len(st.Steps))}
 	if base != "" {
 		doc.Links = []link{
 			{Href: storyURL(base, st.ID), Rel: "self", Type: echo.MIMEApplicationJSON},
@@ -101,7 +110,8 @@ func storyDocument(st data.Story, base string) storyDoc {
 		}
 	}
 	for _, step := range st.Steps {
-		doc.Steps = append(doc.Steps, storyStepDoc{Step: step.Step, Incident: step.IncidentID, Title: step.Title, Intro: step.Intro})
+		doc.Steps = append(doc.Steps, storyStepDoc{Step: step.Step, Incident: step.IncidentID, Title: step.Title, Intro: step.Intro,
+			TitleKO: step.TitleKO, IntroKO: step.IntroKO})
 	}
 	return doc
 }

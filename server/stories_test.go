@@ -66,7 +66,7 @@ func TestStoryJSONShapes(t *testing.T) {
 		want []string
 	}{
 		{"the list", keys(top), []string{"links", "stories"}},
-		{"a story in the list", keys(list.Stories[0]), []string{"description", "id", "links", "steps", "title"}},
+		{"a story in the list", keys(list.Stories[0]), []string{"description", "description_ko", "id", "links", "steps", "title", "title_ko"}},
 		{"a link", keys(list.Links[0]), []string{"href", "rel", "type"}},
 	} {
 		if !slices.Equal(tc.got, tc.want) {
@@ -79,10 +79,10 @@ func TestStoryJSONShapes(t *testing.T) {
 	if err := json.Unmarshal(story["steps"], &steps); err != nil || len(steps) == 0 {
 		t.Fatalf("steps: %v, %s", err, story["steps"])
 	}
-	if got, want := keys(story), []string{"description", "id", "links", "steps", "title"}; !slices.Equal(got, want) {
+	if got, want := keys(story), []string{"description", "description_ko", "id", "links", "steps", "title", "title_ko"}; !slices.Equal(got, want) {
 		t.Errorf("a story has keys %v, want %v", got, want)
 	}
-	if got, want := keys(steps[0]), []string{"incident", "intro", "step", "title"}; !slices.Equal(got, want) {
+	if got, want := keys(steps[0]), []string{"incident", "intro", "intro_ko", "step", "title", "title_ko"}; !slices.Equal(got, want) {
 		t.Errorf("a step has keys %v, want %v", got, want)
 	}
 }
@@ -131,9 +131,15 @@ func TestStoriesListAndLinks(t *testing.T) {
 func TestClosureStepsAreIncidents(t *testing.T) {
 	var story storyDoc
 	getJSON(t, "/stories/closure", &story)
+	if story.TitleKO == "" || story.DescriptionKO == "" {
+		t.Errorf("the closure story has no Korean title or description: %q / %q", story.TitleKO, story.DescriptionKO)
+	}
 	for _, st := range story.Steps {
 		if resp, body := get(t, "/collections/incidents/items/"+url.PathEscape(st.Incident)); resp.StatusCode != http.StatusOK {
 			t.Errorf("step %d: incident %s: %d %.80s", st.Step, st.Incident, resp.StatusCode, body)
+		}
+		if st.TitleKO == "" || st.IntroKO == "" {
+			t.Errorf("step %d has no Korean title or intro", st.Step)
 		}
 	}
 }
@@ -142,11 +148,12 @@ func TestClosureStepsAreIncidents(t *testing.T) {
 // into force and then by id, with their titles and summaries.
 func TestAllStoryIsEveryIncident(t *testing.T) {
 	fc := getFC(t, "/collections/incidents/items?limit=10000")
-	type want struct{ id, from, title, summary string }
+	type want struct{ id, from, title, summary, titleKO, summaryKO string }
 	var incidents []want
 	for _, f := range fc.Features {
 		p := f.Properties
-		incidents = append(incidents, want{f.ID, p["in_force_from"].(string), p["title"].(string), p["summary"].(string)})
+		incidents = append(incidents, want{f.ID, p["in_force_from"].(string), p["title"].(string), p["summary"].(string),
+			p["title_ko"].(string), p["summary_ko"].(string)})
 	}
 	slices.SortFunc(incidents, func(a, b want) int { return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.id, b.id)) })
 	var story storyDoc
@@ -156,8 +163,9 @@ func TestAllStoryIsEveryIncident(t *testing.T) {
 	}
 	for i, st := range story.Steps {
 		w := incidents[i]
-		if st.Step != i+1 || st.Incident != w.id || st.Title != w.title || st.Intro != w.summary {
-			t.Errorf("step %d is %s %q, want %s %q", i+1, st.Incident, st.Title, w.id, w.title)
+		if st.Step != i+1 || st.Incident != w.id || st.Title != w.title || st.Intro != w.summary ||
+			st.TitleKO != w.titleKO || st.IntroKO != w.summaryKO || st.TitleKO == "" {
+			t.Errorf("step %d is %s %q (%q), want %s %q (%q)", i+1, st.Incident, st.Title, st.TitleKO, w.id, w.title, w.titleKO)
 		}
 	}
 }

@@ -42,8 +42,12 @@ type placeRef struct {
 }
 
 type incidentProps struct {
-	Title             string        `json:"title"`
-	Summary           string        `json:"summary"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	// Always present, empty where an imported incident has no Korean, so a
+	// client tests for "" rather than for a missing member.
+	TitleKO           string        `json:"title_ko"`
+	SummaryKO         string        `json:"summary_ko"`
 	Category          string        `json:"category"`
 	CategoryLabel     string        `json:"category_label"`
 	DateStart         string        `json:"date_start"`
@@ -95,6 +99,8 @@ func incidentFeatureJSON(in data.Incident, g orb.Geometry, places map[string]dat
 	props := incidentProps{
 		Title:             in.Title,
 		Summary:           in.Summary,
+		TitleKO:           in.TitleKO,
+		SummaryKO:         in.SummaryKO,
 		Category:          in.Category,
 		CategoryLabel:     data.Label(data.Categories, in.Category),
 		DateStart:         data.FormatDate(in.DateStart),

@@ -108,7 +108,7 @@ func filterIncidents(q Query, t incidentTable) incidentFilter {
 	}
 	for _, w := range searchTerms(q.Text) {
 		// The word starts a word of the text, or is another form of one
-		// (see migration 6). Each is quoted, so FTS5 operators and
+		// (see migration 8). Each is quoted, so FTS5 operators and
 		// punctuation in the input are matched as text, never interpreted.
 		where = append(where, f.id+" IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?"+
 			" UNION SELECT rowid FROM incident_fts_porter WHERE incident_fts_porter MATCH ?)")

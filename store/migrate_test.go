@@ -32,9 +32,9 @@ func legacyDB(t *testing.T, n int, fill string) string {
 	return path
 }
 
-// Two incidents as the version-4 schema held them: rows, R*Tree and search
-// text. 18687 is 2021-03-01.
-const v4Incidents = `
+// Two incidents as the version-6 schema (the last before this branch's
+// migrations) held them: rows, R*Tree and search text. 18687 is 2021-03-01.
+const v6Incidents = `
 INSERT INTO incident (rowid, id, title, summary, category, date_start, date_precision, date_inferred, location_precision,
 	verification, day_from, day_to, origin, updated_at, feature) VALUES
 	(1, 'phones', 'Phones seized', 'Police arrested the users of Chinese phones.', 'arrests', '2021-03-01', 'month', 0, 'exact',
@@ -44,15 +44,15 @@ INSERT INTO incident (rowid, id, title, summary, category, date_start, date_prec
 INSERT INTO incident_rtree (id, min_lon, max_lon, min_lat, max_lat, day_from, day_to, lon0, lon1, lat0, lat1, multi, category) VALUES
 	(1, 128.18, 128.18, 41.39, 41.39, 18687, 18717, 128.18, 128.18, 41.39, 41.39, 0, 'arrests'),
 	(2, 128.2, 128.2, 41.4, 41.4, 18688, 18688, 128.2, 128.2, 41.4, 41.4, 0, 'border_security');
-INSERT INTO incident_fts (rowid, title, summary, places, sources) VALUES
-	(1, 'Phones seized', 'Police arrested the users of Chinese phones.', 'Hyesan 혜산 惠山 Hyeson', 'Daily NK'),
-	(2, 'A shooting at the river', 'Guards shot at a smuggler near 혜산 (惠山).', 'Hyesan 혜산 惠山 Hyeson', 'Daily NK');
+INSERT INTO incident_fts (rowid, title, summary, title_ko, summary_ko, places, sources) VALUES
+	(1, 'Phones seized', 'Police arrested the users of Chinese phones.', '', '', 'Hyesan 혜산 惠山 Hyeson', 'Daily NK'),
+	(2, 'A shooting at the river', 'Guards shot at a smuggler near 혜산 (惠山).', '', '', 'Hyesan 혜산 惠山 Hyeson', 'Daily NK');
 `
 
 // Migrating keeps every incident in the R*Tree, now with its verification
 // and date precision, and the indexes the filters need.
 func TestMigrationRebuildsTheRtree(t *testing.T) {
-	st, err := Open(context.Background(), legacyDB(t, 4, v4Incidents))
+	st, err := Open(context.Background(), legacyDB(t, 6, v6Incidents))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestMigrationRebuildsTheRtree(t *testing.T) {
 // Migrating indexes the stored search text by stems too: incidents written
 // before it find their other word forms.
 func TestMigrationIndexesTheStemsOfStoredIncidents(t *testing.T) {
-	st, err := Open(context.Background(), legacyDB(t, 4, v4Incidents))
+	st, err := Open(context.Background(), legacyDB(t, 6, v6Incidents))
 	if err != nil {
 		t.Fatal(err)
 	}

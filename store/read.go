@@ -17,7 +17,7 @@ func readIncidents(ctx context.Context, q querier, cond string, args ...any) ([]
 	if cond != "" {
 		where = "WHERE " + cond
 	}
-	rows, err := q.QueryContext(ctx, `SELECT rowid, id, title, summary, category, date_start, date_end, date_precision, date_inferred,
+	rows, err := q.QueryContext(ctx, `SELECT rowid, id, title, summary, title_ko, summary_ko, category, date_start, date_end, date_precision, date_inferred,
 		date_note, location_precision, location_note, verification, verification_note, contradictions, research_ref
 		FROM incident `+where+` ORDER BY day_from, rowid`, args...)
 	if err != nil {
@@ -31,7 +31,7 @@ func readIncidents(ctx context.Context, q querier, cond string, args ...any) ([]
 		var rowid int64
 		var start, end string
 		var inferred int
-		if err := rows.Scan(&rowid, &in.ID, &in.Title, &in.Summary, &in.Category, &start, &end, &in.DatePrecision, &inferred,
+		if err := rows.Scan(&rowid, &in.ID, &in.Title, &in.Summary, &in.TitleKO, &in.SummaryKO, &in.Category, &start, &end, &in.DatePrecision, &inferred,
 			&in.DateNote, &in.LocationPrecision, &in.LocationNote, &in.Verification, &in.VerificationNote, &in.Contradictions, &in.ResearchRef); err != nil {
 			rows.Close()
 			return nil, nil, fmt.Errorf("read incidents: %w", err)

@@ -198,7 +198,32 @@ CREATE TABLE story_step (
 -- Removing an incident looks here for steps that still need it.
 CREATE INDEX story_step_incident ON story_step (incident_id);
 `,
-	// 5: what the verification, source and place filters and the daily
+	// 5: the Korean title and summary of incidents, stored and searched.
+	`
+ALTER TABLE incident ADD COLUMN title_ko TEXT NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN summary_ko TEXT NOT NULL DEFAULT '';
+
+-- The search reads the Korean text too. An FTS5 table cannot gain columns,
+-- so it is made anew, empty: the seed that follows a schema change
+-- re-derives every incident's search text, imported ones included.
+-- unicode61 counts Hangul syllables as letters, so a Korean word (어절) is
+-- one token, its particles attached: 혜산에서 is a token that the prefix
+-- query 혜산* finds, and 인민병원 is no word of 량강도인민병원.
+DROP TABLE incident_fts;
+CREATE VIRTUAL TABLE incident_fts USING fts5 (
+	title, summary, title_ko, summary_ko, places, sources,
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+`,
+	// 6: the Korean text of the stories. Only the seed writes stories, and
+	// the seed that brings these columns fills them.
+	`
+ALTER TABLE story ADD COLUMN title_ko TEXT NOT NULL DEFAULT '';
+ALTER TABLE story ADD COLUMN description_ko TEXT NOT NULL DEFAULT '';
+ALTER TABLE story_step ADD COLUMN title_ko TEXT NOT NULL DEFAULT '';
+ALTER TABLE story_step ADD COLUMN intro_ko TEXT NOT NULL DEFAULT '';
+`,
+	// 7: what the verification, source and place filters and the daily
 	// counts read.
 	`
 -- The R*Tree carries verification and date precision next to the category.
@@ -207,17 +232,17 @@ CREATE INDEX story_step_incident ON story_step (incident_id);
 -- search filtered by verification, or counted by category and precision,
 -- reads one thing per candidate, not two. Auxiliary columns cannot be added
 -- to an R*Tree: it is built anew from the old one and the incidents.
-CREATE VIRTUAL TABLE incident_rtree_v5 USING rtree (
+CREATE VIRTUAL TABLE incident_rtree_v7 USING rtree (
 	id, min_lon, max_lon, min_lat, max_lat, day_from, day_to,
 	+lon0, +lon1, +lat0, +lat1, +multi, +category, +verification, +date_precision
 );
-INSERT INTO incident_rtree_v5 (id, min_lon, max_lon, min_lat, max_lat, day_from, day_to,
+INSERT INTO incident_rtree_v7 (id, min_lon, max_lon, min_lat, max_lat, day_from, day_to,
 	lon0, lon1, lat0, lat1, multi, category, verification, date_precision)
 SELECT r.id, r.min_lon, r.max_lon, r.min_lat, r.max_lat, r.day_from, r.day_to,
 	r.lon0, r.lon1, r.lat0, r.lat1, r.multi, r.category, i.verification, i.date_precision
 FROM incident_rtree r JOIN incident i ON i.rowid = r.id;
 DROP TABLE incident_rtree;
-ALTER TABLE incident_rtree_v5 RENAME TO incident_rtree;
+ALTER TABLE incident_rtree_v7 RENAME TO incident_rtree;
 
 -- Counting every incident in force over a period without a bbox scans this
 -- index and nothing else: 100,000 intervals in 25 ms, against 300 ms through
@@ -235,7 +260,7 @@ DROP INDEX incident_source_source;
 CREATE INDEX incident_place_cover ON incident_place (place_id, incident);
 DROP INDEX incident_place_place;
 `,
-	// 6: incident search finds other forms of a word: a porter index
+	// 8: incident search finds other forms of a word: a porter index
 	// beside the first.
 	`
 -- A reader who types "phones" means "phone" too, and "arrests" "arrested".

@@ -35,8 +35,9 @@ type SeedResult struct {
 // are the same. 2: areas among the places served as their shapes; 3: sources
 // say whether their date is inferred; 4: headlines left out of the search text;
 // 5: the areas' shapes moved from places to their own collection; 6: one
-// geometry type per collection (incidents as MultiPoints).
-const featureFormat = 6
+// geometry type per collection (incidents as MultiPoints); 7: incidents carry
+// their Korean title and summary, in the feature and in the search text.
+const featureFormat = 7
 
 // seedKey is what meta.seed_hash holds: the seed files and the rendering.
 func seedKey(hash string) string { return fmt.Sprintf("%s/features-v%d", hash, featureFormat) }

@@ -681,10 +681,11 @@ func TestItemsPagingAndText(t *testing.T) {
 	}
 }
 
-// searchText is what the search reads of an incident, as words: its title,
-// summary, its places' names and its sources' outlets and reporters.
+// searchText is what the search reads of an incident, as words: its title
+// and summary in English and Korean, its places' names and its sources'
+// outlets and reporters.
 func searchText(in data.Incident) []string {
-	parts := []string{in.Title, in.Summary}
+	parts := []string{in.Title, in.Summary, in.TitleKO, in.SummaryKO}
 	for _, id := range in.PlaceIDs {
 		for _, p := range testSeed.Places {
 			if p.ID == id {

@@ -21,9 +21,11 @@ func allOracle(incidents []data.Incident) data.Story {
 		fb, _ := b.InForce()
 		return cmp.Or(fa.Compare(fb), cmp.Compare(a.ID, b.ID))
 	})
-	st := data.Story{ID: "all", Title: data.AllStoryTitle, Description: data.AllStoryDescription}
+	st := data.Story{ID: "all", Title: data.AllStoryTitle, Description: data.AllStoryDescription,
+		TitleKO: data.AllStoryTitleKO, DescriptionKO: data.AllStoryDescriptionKO}
 	for i, in := range sorted {
-		st.Steps = append(st.Steps, data.StoryStep{Step: i + 1, IncidentID: in.ID, Title: in.Title, Intro: in.Summary})
+		st.Steps = append(st.Steps, data.StoryStep{Step: i + 1, IncidentID: in.ID, Title: in.Title, Intro: in.Summary,
+			TitleKO: in.TitleKO, IntroKO: in.SummaryKO})
 	}
 	return st
 }
@@ -41,9 +43,10 @@ func seedStory(t *testing.T, id string) data.Story {
 func summaries(stories []data.Story, incidents int) []StorySummary {
 	var out []StorySummary
 	for _, s := range stories {
-		out = append(out, StorySummary{ID: s.ID, Title: s.Title, Description: s.Description, Steps: len(s.Steps)})
+		out = append(out, StorySummary{ID: s.ID, Title: s.Title, Description: s.Description, TitleKO: s.TitleKO, DescriptionKO: s.DescriptionKO, Steps: len(s.Steps)})
 	}
-	return append(out, StorySummary{ID: "all", Title: data.AllStoryTitle, Description: data.AllStoryDescription, Steps: incidents})
+	return append(out, StorySummary{ID: "all", Title: data.AllStoryTitle, Description: data.AllStoryDescription,
+		TitleKO: data.AllStoryTitleKO, DescriptionKO: data.AllStoryDescriptionKO, Steps: incidents})
 }
 
 func TestStoriesListCuratedThenAll(t *testing.T) {

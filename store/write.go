@@ -82,10 +82,10 @@ type incidentWriter struct {
 
 const (
 	qFindIncident   = `SELECT rowid, origin FROM incident WHERE id = ?`
-	qInsertIncident = `INSERT INTO incident (id, title, summary, category, date_start, date_end, date_precision, date_inferred,
+	qInsertIncident = `INSERT INTO incident (id, title, summary, title_ko, summary_ko, category, date_start, date_end, date_precision, date_inferred,
 		date_note, location_precision, location_note, verification, verification_note, contradictions, research_ref,
-		day_from, day_to, origin, updated_at, feature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
-	qUpdateIncident = `UPDATE incident SET title=?, summary=?, category=?, date_start=?, date_end=?, date_precision=?, date_inferred=?,
+		day_from, day_to, origin, updated_at, feature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	qUpdateIncident = `UPDATE incident SET title=?, summary=?, title_ko=?, summary_ko=?, category=?, date_start=?, date_end=?, date_precision=?, date_inferred=?,
 		date_note=?, location_precision=?, location_note=?, verification=?, verification_note=?, contradictions=?, research_ref=?,
 		day_from=?, day_to=?, origin=?, updated_at=coalesce(?, updated_at), feature=? WHERE rowid=?`
 	qDeletePlaces  = `DELETE FROM incident_place WHERE incident = ?`
@@ -99,7 +99,9 @@ const (
 	qInsertPoint   = `INSERT INTO incident_point (incident, lon, lat) VALUES (?, ?, ?)`
 	qInsertRtree   = `INSERT INTO incident_rtree (id, min_lon, max_lon, min_lat, max_lat, day_from, day_to,
 		lon0, lon1, lat0, lat1, multi, category, verification, date_precision) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
-	qInsertFTS   = `INSERT INTO incident_fts (rowid, title, summary, places, sources) VALUES (?, ?, ?, ?, ?)`
+	qInsertFTS = `INSERT INTO incident_fts (rowid, title, summary, title_ko, summary_ko, places, sources) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	// Only the English text is stemmed: porter passes Korean words through
+	// unchanged, so incident_fts alone finds them.
 	qInsertStems = `INSERT INTO incident_fts_porter (rowid, title, summary, places, sources) VALUES (?, ?, ?, ?, ?)`
 )
 
@@ -158,7 +160,7 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin str
 	}
 	from, to := in.InForce()
 	dayFrom, dayTo := data.DayNumber(from), data.DayNumber(to)
-	fields := []any{in.Title, in.Summary, in.Category, data.FormatDate(in.DateStart), data.FormatDate(in.DateEnd),
+	fields := []any{in.Title, in.Summary, in.TitleKO, in.SummaryKO, in.Category, data.FormatDate(in.DateStart), data.FormatDate(in.DateEnd),
 		in.DatePrecision, boolInt(in.DateInferred), in.DateNote, in.LocationPrecision, in.LocationNote,
 		in.Verification, in.VerificationNote, in.Contradictions, in.ResearchRef, dayFrom, dayTo, origin, updatedAt, string(feat)}
 
@@ -226,10 +228,12 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin str
 		box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), multi, in.Category, in.Verification, in.DatePrecision); err != nil {
 		return false, fmt.Errorf("incident %s: index: %w", in.ID, err)
 	}
-	for _, q := range []string{qInsertFTS, qInsertStems} {
-		if _, err := w.stmts[q].ExecContext(ctx, rowid, in.Title, in.Summary, strings.Join(placeNames, " "), strings.Join(sourceNames, " ")); err != nil {
-			return false, fmt.Errorf("incident %s: full-text index: %w", in.ID, err)
-		}
+	places, sources := strings.Join(placeNames, " "), strings.Join(sourceNames, " ")
+	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, in.TitleKO, in.SummaryKO, places, sources); err != nil {
+		return false, fmt.Errorf("incident %s: full-text index: %w", in.ID, err)
+	}
+	if _, err := w.stmts[qInsertStems].ExecContext(ctx, rowid, in.Title, in.Summary, places, sources); err != nil {
+		return false, fmt.Errorf("incident %s: full-text index of stems: %w", in.ID, err)
 	}
 	return !ok, nil
 }
@@ -324,7 +328,13 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 	}
 	defer w.close()
 	for _, in := range incidents {
-		if old, ok := stored[in.ID]; ok && slices.Equal(old.Record(), in.Record()) {
+		old, ok := stored[in.ID]
+		if in.KoreanOmitted {
+			// The file has no Korean columns: it says nothing about the
+			// Korean text, so the stored one stays (a new incident has none).
+			in.TitleKO, in.SummaryKO, in.KoreanOmitted = old.TitleKO, old.SummaryKO, false
+		}
+		if ok && slices.Equal(old.Record(), in.Record()) {
 			res.Unchanged++
 			continue
 		}

@@ -5,8 +5,6 @@
 import { siteURL, STATIC } from './site.js';
 import { staticItems, staticFeature } from './staticdata.js';
 
-export const COLLECTIONS = ['countries', 'provinces', 'rivers', 'border', 'zones', 'places', 'incidents'];
-
 export class ApiError extends Error {
   constructor(message, status) {
     super(message);

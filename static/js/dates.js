@@ -83,67 +83,74 @@ const SEASONS = ['winter', 'winter', 'spring', 'spring', 'spring', 'summer', 'su
   'autumn', 'autumn', 'autumn', 'winter'];
 
 /**
- * How an incident's date reads to people, with its precision:
- * "26 Aug 2020", "26–27 Aug 2020", "Aug 2020 (month)", "Jun–Sep 2020 (month)",
- * "week of 29 Jun 2020", "summer 2020 (season)", "2020 (year)".
+ * An incident's date as a person would say it, from the days the map shows
+ * it on (in_force_from–in_force_to, else date_start–date_end) and how
+ * precisely it is known: "26 August 2020", "26 August to 3 September 2020",
+ * "the week of 29 June 2020", "some time in May 2020", "between 7 and
+ * 20 May 2020", "between June and September 2020", "spring 2020", "some
+ * time in 2020". With `short`, months are abbreviated
+ * ("26 Aug 2020"). With `inferred`, ", inferred" follows an inferred date.
+ * The words always cover exactly the days the map shows the incident on.
  */
-export function incidentDateText(props) {
-  const start = dayOf(props.date_start);
-  if (Number.isNaN(start)) return '';
-  const endIso = props.date_end || '';
-  const end = endIso ? dayOf(endIso) : NaN;
-  const ps = parts(start);
-  const pe = Number.isNaN(end) ? null : parts(end);
-  const precision = props.date_precision || 'day';
-  switch (precision) {
-    case 'year':
-      return pe && pe.y !== ps.y ? `${ps.y}–${pe.y} (year)` : `${ps.y} (year)`;
-    case 'season':
-      return `${SEASONS[ps.m]} ${ps.y} (season)`;
-    case 'month': {
-      if (!pe || (pe.y === ps.y && pe.m === ps.m)) return `${MONTHS_SHORT[ps.m]} ${ps.y} (month)`;
-      if (pe.y === ps.y) return `${MONTHS_SHORT[ps.m]}–${MONTHS_SHORT[pe.m]} ${ps.y} (month)`;
-      return `${MONTHS_SHORT[ps.m]} ${ps.y} – ${MONTHS_SHORT[pe.m]} ${pe.y} (month)`;
-    }
+export function incidentDateWords(props, { short = false, inferred = false } = {}) {
+  const from = dayOf(props.in_force_from || props.date_start);
+  if (Number.isNaN(from)) return '';
+  let to = dayOf(props.in_force_to || props.date_end || '');
+  if (Number.isNaN(to) || to < from) to = from;
+  const names = short ? MONTHS_SHORT : MONTHS;
+  const pf = parts(from);
+  const pt = parts(to);
+  const dayMonth = (p) => `${p.d} ${names[p.m]}`;
+  const full = (p) => `${dayMonth(p)} ${p.y}`;
+  const month = (p) => `${names[p.m]} ${p.y}`;
+  const whole = (unit) => isWhole(from, to, unit);
+  // A span of days: "7–20 May 2020", "26 August to 3 September 2020".
+  const days = () => {
+    if (from === to) return full(pf);
+    if (pf.y === pt.y && pf.m === pt.m) return `${pf.d}–${pt.d} ${month(pf)}`;
+    if (pf.y === pt.y) return `${dayMonth(pf)} to ${full(pt)}`;
+    return `${full(pf)} to ${full(pt)}`;
+  };
+  // A span of whole months: "May 2020", "June to September 2020".
+  const months = () => {
+    if (pf.y === pt.y && pf.m === pt.m) return month(pf);
+    if (pf.y === pt.y) return `${names[pf.m]} and ${month(pt)}`;
+    return `${month(pf)} and ${month(pt)}`;
+  };
+  let text;
+  switch (props.date_precision || 'day') {
+    case 'day':
+      text = days();
+      break;
     case 'week':
-      return `week of ${shortDate(start)}`;
-    default: {
-      if (!pe || end === start) return shortDate(start);
-      if (pe.y === ps.y && pe.m === ps.m) return `${ps.d}–${pe.d} ${MONTHS_SHORT[ps.m]} ${ps.y}`;
-      if (pe.y === ps.y) return `${ps.d} ${MONTHS_SHORT[ps.m]} – ${pe.d} ${MONTHS_SHORT[pe.m]} ${ps.y}`;
-      return `${shortDate(start)} – ${shortDate(end)}`;
-    }
+      text = to - from === 6 ? `the week of ${full(pf)}` : `between ${days().replace(/–/, ' and ').replace(/ to /, ' and ')}`;
+      break;
+    case 'season':
+      if (whole('season')) {
+        text = `${SEASONS[pf.m]} ${pf.m === 11 ? `${pf.y}–${String(pf.y + 1).slice(2)}` : pf.y}`;
+        break;
+      }
+    // falls through: a season narrowed to some of its days
+    case 'month':
+    case 'year':
+      if (whole('year')) text = pf.y === pt.y ? `some time in ${pf.y}` : `between ${pf.y} and ${pt.y}`;
+      else if (whole('month')) text = pf.y === pt.y && pf.m === pt.m ? `some time in ${months()}` : `between ${months()}`;
+      else text = `between ${days().replace(/–/, ' and ').replace(/ to /, ' and ')}`;
+      break;
+    default:
+      text = days();
   }
+  return inferred && props.date_inferred ? `${text}, inferred` : text;
 }
 
-/**
- * An incident's date as a person would say it, with its precision:
- * "26 August 2020", "26–27 August 2020", "the week of 29 June 2020",
- * "some time in May 2020", "between June and September 2020",
- * "summer 2020", "some time in 2020". Whether it is inferred is said apart.
- */
-export function incidentDateWords(props) {
-  const start = dayOf(props.date_start);
-  if (Number.isNaN(start)) return '';
-  const end = props.date_end ? dayOf(props.date_end) : NaN;
-  const ps = parts(start);
-  const pe = Number.isNaN(end) ? null : parts(end);
-  const month = (p) => `${MONTHS[p.m]} ${p.y}`;
-  switch (props.date_precision || 'day') {
-    case 'year':
-      return pe && pe.y !== ps.y ? `some time between ${ps.y} and ${pe.y}` : `some time in ${ps.y}`;
-    case 'season':
-      return `${SEASONS[ps.m]} ${ps.m === 11 ? `${ps.y}–${String(ps.y + 1).slice(2)}` : ps.y}`;
-    case 'month':
-      if (!pe || (pe.y === ps.y && pe.m === ps.m)) return `some time in ${month(ps)}`;
-      if (pe.y === ps.y) return `between ${MONTHS[ps.m]} and ${month(pe)}`;
-      return `between ${month(ps)} and ${month(pe)}`;
-    case 'week':
-      return `the week of ${ps.d} ${month(ps)}`;
-    default:
-      if (!pe || end === start) return `${ps.d} ${month(ps)}`;
-      if (pe.y === ps.y && pe.m === ps.m) return `${ps.d}–${pe.d} ${month(ps)}`;
-      if (pe.y === ps.y) return `${ps.d} ${MONTHS[ps.m]} to ${pe.d} ${month(pe)}`;
-      return `${ps.d} ${month(ps)} to ${pe.d} ${month(pe)}`;
-  }
+/** Whether [from, to] is whole months, seasons or years. */
+function isWhole(from, to, unit) {
+  const pf = parts(from);
+  const next = parts(to + 1);
+  if (pf.d !== 1 || next.d !== 1) return false;
+  if (unit === 'month') return true;
+  if (unit === 'year') return pf.m === 0 && next.m === 0;
+  // Seasons start in March, June, September and December and last three months.
+  const months = (next.y - pf.y) * 12 + next.m - pf.m;
+  return pf.m % 3 === 2 && months === 3;
 }

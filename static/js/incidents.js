@@ -1,11 +1,10 @@
-// The one place that decides which incidents are "in force" on a day and
-// counts them per month. Today every incident is loaded once and filtered
-// here in the browser; the public methods are async so that this module can
-// switch to the server's `datetime=` and `category=` queries (and a count
-// endpoint) when the dataset grows, without touching its callers.
+// The one place that knows where incidents come from and decides which are
+// shown: in force on a day, in a period, passing the filters, and counted
+// per week for the chart. Its methods are async so that the incidents can
+// come from the server's queries as well as from one download.
 
 import { fetchItems } from './api.js';
-import { dayOf, monthsBetween } from './dates.js';
+import { dayOf } from './dates.js';
 
 function normalise(feature) {
   const p = feature.properties || {};
@@ -23,10 +22,41 @@ function normalise(feature) {
   };
 }
 
+/** Whether an incident (or anything with from/to day numbers) is in force on a day. */
+export function isInForce(item, day) {
+  return item.from <= day && day <= item.to;
+}
+
+/**
+ * The days the map shows for a time mode: the day itself; everything up to
+ * it (from `min`); or `window` days either side of it.
+ */
+export function periodOf({ day, mode = 'day', window = 30, min = -Infinity }) {
+  if (mode === 'cumulative') return [min, day];
+  if (mode === 'window') return [day - window, day + window];
+  return [day, day];
+}
+
+/**
+ * Whether an incident passes the filters: {categories, verifications,
+ * sources}, each a Set or null for "all". An incident passes the sources
+ * filter when any of its sources is listed.
+ */
+export function passes(item, filters) {
+  if (!filters) return true;
+  const p = item.props;
+  if (filters.categories && !filters.categories.has(item.category)) return false;
+  if (filters.verifications && !filters.verifications.has(p.verification)) return false;
+  if (filters.sources && !(p.sources || []).some((s) => filters.sources.has(s.id))) return false;
+  return true;
+}
+
 function sortKey(a, b) {
   // Newest start first: what just happened heads the list.
   return b.from - a.from || a.to - b.to || a.id.localeCompare(b.id);
 }
+
+const PRECISE = new Set(['day', 'week']);
 
 export class IncidentSource {
   constructor(features) {
@@ -55,29 +85,45 @@ export class IncidentSource {
 
   get(id) { return this.byId.get(id) || null; }
 
-  /** Incidents in force on `day` (day number) in the given categories (a Set; null = all). */
-  async inForce(day, categories = null) {
-    return this.items
-      .filter((it) => it.from <= day && day <= it.to && (!categories || categories.has(it.category)))
-      .sort(sortKey);
+  /** Incidents in force on `day` that pass the filters. */
+  async inForce(day, filters = null) {
+    return this.inPeriod(day, day, filters);
+  }
+
+  /** Incidents in force on any day of [from, to] that pass the filters, newest first. */
+  async inPeriod(from, to, filters = null) {
+    return this.items.filter((it) => it.from <= to && it.to >= from && passes(it, filters)).sort(sortKey);
   }
 
   /**
-   * For every month in [fromDay, toDay]: how many incidents are in force on at
-   * least one of its days, by category.
+   * For bins of `bin` days from `from` to `to`: how many incidents are in
+   * force on some day of each, by category, apart for those whose date is
+   * known to the day or week (precise) and those known only to the month,
+   * season or year (imprecise, counted over their whole span).
    */
-  async monthly(fromDay, toDay, categories = null) {
-    return monthsBetween(fromDay, toDay).map((m) => {
-      const byCategory = {};
-      let total = 0;
-      for (const it of this.items) {
-        if (categories && !categories.has(it.category)) continue;
-        if (it.from <= m.end && it.to >= m.start) {
-          byCategory[it.category] = (byCategory[it.category] || 0) + 1;
-          total += 1;
-        }
+  async counts(from, to, bin, filters = null) {
+    const bins = [];
+    for (let s = from; s <= to; s += bin) bins.push({ start: s, end: Math.min(to, s + bin - 1), precise: {}, imprecise: {} });
+    for (const it of this.items) {
+      if (it.to < from || it.from > to || !passes(it, filters)) continue;
+      const kind = PRECISE.has(it.props.date_precision || 'day') ? 'precise' : 'imprecise';
+      const first = Math.max(0, Math.floor((it.from - from) / bin));
+      const last = Math.min(bins.length - 1, Math.floor((it.to - from) / bin));
+      for (let i = first; i <= last; i++) bins[i][kind][it.category] = (bins[i][kind][it.category] || 0) + 1;
+    }
+    return bins;
+  }
+
+  /** The outlets among the incidents' sources: [{outlet, ids: [source ids]}], by name. */
+  outlets() {
+    const map = new Map();
+    for (const it of this.items) {
+      for (const s of it.props.sources || []) {
+        const name = s.outlet || s.id;
+        if (!map.has(name)) map.set(name, new Set());
+        map.get(name).add(s.id);
       }
-      return { ...m, total, byCategory };
-    });
+    }
+    return [...map].map(([outlet, ids]) => ({ outlet, ids: [...ids].sort() })).sort((a, b) => a.outlet.localeCompare(b.outlet));
   }
 }

@@ -5,6 +5,7 @@ import L from './leaflet.js';
 import { el, svg } from './dom.js';
 import { CATEGORIES } from './categories.js';
 import { incidentSymbol } from './markers.js';
+import { t } from './i18n.js';
 
 function swatch(node) {
   return el('span', { class: 'legend-swatch', 'aria-hidden': 'true' }, node);
@@ -37,25 +38,28 @@ export function createLegend(map, { collapsed, position = 'bottomleft' }) {
     options: { position },
     onAdd() {
       const body = el('div', { class: 'legend-body', id: 'legend-body' },
-        el('h3', null, 'Category'),
+        el('h3', null, t('Category')),
         el('ul', { class: 'legend-list legend-grid' }, CATEGORIES.map((c) => el('li', { title: c.label },
           swatch(incidentSymbol({ category: c.id, location_precision: 'exact' }, { size: 22 })),
-          el('span', { class: 'legend-text' }, c.short)))),
-        el('h3', null, 'How sure: place and date'),
+          el('span', { class: 'legend-text' }, t(c.short))))),
+        el('h3', null, t('How sure: place and date')),
         el('ul', { class: 'legend-list legend-grid' },
-          row(incidentSymbol({ category: 'policy', location_precision: 'exact' }, { size: 26 }), 'Exact place'),
-          row(incidentSymbol({ category: 'policy', location_precision: 'near' }, { size: 30 }), 'Near a place'),
-          row(incidentSymbol({ category: 'policy', location_precision: 'broad' }, { size: 30 }), 'Broad area'),
-          row(incidentSymbol({ category: 'policy', location_precision: 'exact', date_inferred: true }, { size: 26 }), 'Date inferred')),
+          row(incidentSymbol({ category: 'policy', location_precision: 'exact' }, { size: 26 }), t('Exact place')),
+          row(incidentSymbol({ category: 'policy', location_precision: 'near' }, { size: 30 }), t('Near a place')),
+          row(incidentSymbol({ category: 'policy', location_precision: 'broad' }, { size: 30 }), t('Broad area')),
+          row(incidentSymbol({ category: 'policy', location_precision: 'exact', date_inferred: true }, { size: 26 }), t('Date inferred')),
+          row(incidentSymbol({ category: 'policy', location_precision: 'exact', date_precision: 'month' }, { size: 30 }), t('Date known to the month')),
+          row(incidentSymbol({ category: 'policy', location_precision: 'exact', date_precision: 'year' }, { size: 34 }), t('Only to the season or year'))),
+        el('p', { class: 'legend-note' }, t('Faded: not in force on the chosen day (when the map shows everything up to it, or a window around it).')),
         el('ul', { class: 'legend-list legend-map' },
-          row(zoneSwatch(), 'Forbidden zone from 26 Aug 2020: 1 km zone (RFA) / 1–2 km (HRW), drawn wider when zoomed out'),
-          row(lineSwatch('legend-border'), 'North Korea–China border'),
-          row(areaSwatch(), 'Area a selected incident covers (its marker stands for all of it)')),
-        el('p', { class: 'legend-note' }, 'Events with no single location (nationwide, abroad) are listed in the panel only.'));
+          row(zoneSwatch(), t('Forbidden zone from 26 Aug 2020: 1 km zone (RFA) / 1–2 km (HRW), drawn wider when zoomed out')),
+          row(lineSwatch('legend-border'), t('North Korea–China border')),
+          row(areaSwatch(), t('Area a selected incident covers (its marker stands for all of it)'))),
+        el('p', { class: 'legend-note' }, t('Events with no single location (nationwide, abroad) are listed in the panel only.')));
       const toggle = el('button', {
         type: 'button', class: 'legend-toggle', 'aria-expanded': collapsed ? 'false' : 'true', 'aria-controls': 'legend-body',
-      }, 'Legend');
-      const container = el('section', { class: ['leaflet-control', 'legend', collapsed && 'is-collapsed'], 'aria-label': 'Legend' }, toggle, body);
+      }, t('Legend'));
+      const container = el('section', { class: ['leaflet-control', 'legend', collapsed && 'is-collapsed'], 'aria-label': t('Legend') }, toggle, body);
       body.hidden = Boolean(collapsed);
       toggle.addEventListener('click', () => {
         const open = body.hidden;

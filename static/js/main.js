@@ -1,36 +1,39 @@
 // Borderline front end: the full map (/) and the embed (/embed) — the same
 // app; the page's markup decides which parts it has (the embed has no top bar
-// and keeps its list in a sheet that opens on demand).
+// and keeps its list in a sheet that opens on demand). This module wires the
+// parts together and keeps the view's state; each part lives in its own:
 //   site.js       where this copy lives (server or static copy)
 //   api.js        HTTP contract (OGC API – Features)
-//   incidents.js  which incidents are in force on a day; counts per month
+//   incidents.js  where incidents come from; what is shown for a period and filters
 //   mapview.js    the map: base map, zones, places, markers, area outlines
-//   timeline.js   chart, slider, play/pause
+//   timeline.js   date, steps, modes, chart, slider, play
+//   filters.js    categories, how sure, outlets
+//   search.js     incidents and places by name
 //   panel.js      list and card (side panel / bottom sheet)
-//   share.js      the share dialog: link, embed code, presentation, downloads
-//   embedframe.js what the embed tells its host page (height) and links to
-//   state.js      view state in the URL
-//   dom.js, dates.js, categories.js: helpers and code lists
+//   share.js      the share dialog; embedframe.js what the embed tells its host
+//   print.js      the printed page
+//   state.js      the view in the URL, and history
+//   i18n.js       English and Korean
 
-import { fetchItems } from './api.js';
 import { MapView, loadMapData } from './mapview.js';
-import { Timeline } from './timeline.js';
-import { Panel } from './panel.js';
+import { Timeline, BIN } from './timeline.js';
+import { Panel, periodWords } from './panel.js';
+import { Filters, resolveSources } from './filters.js';
+import { Search } from './search.js';
 import { setupShare } from './share.js';
 import { setupEmbedFrame } from './embedframe.js';
 import { printableMap, renderReport } from './print.js';
-import { readState, writeState, buildSearch, MAX_QUERY } from './state.js';
+import { readState, writeState, buildSearch, DEFAULT_WINDOW } from './state.js';
 import { pageURL, siteURL, STATIC } from './site.js';
+import { isInForce, periodOf, passes } from './incidents.js';
 import { el, debounce } from './dom.js';
-import { CATEGORIES, CATEGORY_IDS } from './categories.js';
+import { CATEGORIES, VERIFICATION } from './categories.js';
 import { dayOf, isoOf, longDate, monthStart, monthEnd } from './dates.js';
+import { t } from './i18n.js';
 
 const DEFAULT_RANGE = { min: dayOf('2020-01-01'), max: dayOf('2021-04-30') };
 const DEFAULT_DAY = dayOf('2020-08-26');
-// Shorter searches match nearly everything; the first page of results is enough
-// to choose from (the count says how many there are).
-const MIN_QUERY = 2;
-const SEARCH_LIMIT = 100;
+const PLACE_ZOOM = 9;
 const phoneQuery = window.matchMedia('(max-width: 700px)');
 
 const $ = (sel) => document.querySelector(sel);
@@ -43,46 +46,14 @@ function setStatus(text, { error = false } = {}) {
   if (error) node.setAttribute('role', 'alert');
 }
 
-function buildCategoryFilter(selected, onChange) {
-  const fieldset = $('#category-filter');
-  const toggle = $('#filters-toggle');
-  if (!fieldset) return; // the embed has no filter bar: its filters come from the URL
-  for (const c of CATEGORIES) {
-    const input = el('input', { type: 'checkbox', name: 'category', value: c.id, id: `cat-${c.id}` });
-    input.checked = selected.has(c.id);
-    fieldset.appendChild(el('label', { class: ['cat-option', `cat-${c.id}`], for: `cat-${c.id}`, title: c.label },
-      input,
-      el('span', { class: 'chip-letter', 'aria-hidden': 'true', style: { background: c.color, color: c.ink } }, c.letter),
-      el('span', { class: 'cat-name' }, window.innerWidth > 1100 ? c.short : c.label)));
-  }
-  const count = () => {
-    const n = fieldset.querySelectorAll('input:checked').length;
-    $('#filters-count').textContent = n === CATEGORIES.length ? '(all)' : `(${n} of ${CATEGORIES.length})`;
-  };
-  fieldset.addEventListener('change', () => {
-    const now = new Set([...fieldset.querySelectorAll('input:checked')].map((i) => i.value));
-    count();
-    onChange(now);
-  });
-  const close = () => {
-    toggle.setAttribute('aria-expanded', 'false');
-    $('#filters').classList.remove('is-open');
-  };
-  toggle.addEventListener('click', () => {
-    const open = toggle.getAttribute('aria-expanded') !== 'true';
-    toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
-    $('#filters').classList.toggle('is-open', open);
-  });
-  document.addEventListener('click', (e) => {
-    if ($('#filters').classList.contains('is-open') && !$('#filters').contains(e.target)) close();
-  });
-  document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && $('#filters').classList.contains('is-open')) {
-      close();
-      toggle.focus();
-    }
-  });
-  count();
+/** Tells the reader, once, what the link asked for that the map could not do. */
+function showProblems(problems) {
+  const node = $('#notice');
+  if (!node || !problems.length) return;
+  node.replaceChildren(
+    el('ul', null, problems.map((p) => el('li', null, p))),
+    el('button', { type: 'button', class: 'map-notice-close', onclick: () => { node.hidden = true; } }, t('Dismiss')));
+  node.hidden = false;
 }
 
 /** A static copy has data files, not the server's API: the footer says so. */
@@ -96,14 +67,25 @@ function describeStaticData() {
     el('a', { href: pageURL('cite') }, 'how to cite'), '.');
 }
 
+/** The filters a URL state asks for, as Sets (null: all). */
+function filtersOf(s, outlets, problems) {
+  return {
+    categories: s.categories && s.categories.length !== CATEGORIES.length ? new Set(s.categories) : null,
+    verifications: s.verifications && s.verifications.length !== Object.keys(VERIFICATION).length ? new Set(s.verifications) : null,
+    sources: resolveSources(s.sources, outlets, problems),
+  };
+}
+
 async function start() {
   const embed = document.body.dataset.page === 'embed';
   // The embed is a small window whatever the screen: list and card live in a sheet.
   const compact = () => embed || phoneQuery.matches;
-  const initial = readState();
+  const { state: initial, problems } = readState();
   const state = {
-    categories: new Set(initial.categories || CATEGORY_IDS),
+    mode: initial.mode || 'day',
+    window: initial.window || DEFAULT_WINDOW,
     selectedId: initial.incident || null,
+    place: initial.place || null,
     query: initial.query || '',
   };
 
@@ -119,33 +101,22 @@ async function start() {
   });
   const { map } = view;
 
-  /** The query string of what is on screen now. */
-  function currentSearch() {
-    const c = map.getCenter();
-    return buildSearch({
-      date: isoOf(state.day),
-      incident: state.selectedId || undefined,
-      center: [c.lat, c.lng],
-      zoom: map.getZoom(),
-      categories: CATEGORY_IDS.filter((id) => state.categories.has(id)),
-      query: state.query || undefined,
-    });
-  }
-  const stateListeners = [];
-  const saveState = debounce(() => {
-    writeState(currentSearch());
-    for (const fn of stateListeners) fn();
-  }, 250);
-
   let loaded;
   try {
     loaded = await loadMapData();
   } catch (err) {
-    setStatus(`The map data could not be loaded. ${err.message}`, { error: true });
+    setStatus(`${t('The map data could not be loaded.')} ${err.message}`, { error: true });
     throw err;
   }
   const { source } = loaded;
   view.draw(loaded);
+  view.base.osm.once('tileerror', () => {
+    // No internet: say so once and keep the offline map.
+    showProblems([t('The online map tiles could not be loaded (no internet?); the offline map is shown.')]);
+    view.base.osm.remove();
+  });
+  const outlets = source.outlets();
+  state.filters = filtersOf(initial, outlets, problems);
 
   // --- time range --------------------------------------------------------
   const ext = source.extent();
@@ -153,7 +124,48 @@ async function start() {
   let day = initial.date ? dayOf(initial.date) : NaN;
   if (Number.isNaN(day) && state.selectedId && source.get(state.selectedId)) day = source.get(state.selectedId).from;
   if (Number.isNaN(day)) day = DEFAULT_DAY;
-  day = Math.min(range.max, Math.max(range.min, day));
+  state.day = Math.min(range.max, Math.max(range.min, day));
+
+  // --- URL state and history -------------------------------------------------
+  /** The query string of what is on screen now. */
+  function currentSearch() {
+    const c = map.getCenter();
+    const f = state.filters;
+    return buildSearch({
+      date: isoOf(state.day),
+      mode: state.mode,
+      window: state.window,
+      incident: state.selectedId || undefined,
+      center: [c.lat, c.lng],
+      zoom: map.getZoom(),
+      categories: f.categories ? [...f.categories] : undefined,
+      verifications: f.verifications ? [...f.verifications] : undefined,
+      sources: f.sources ? [...f.sources].sort() : undefined,
+      query: state.query || undefined,
+      place: state.place || undefined,
+      lang: initial.lang,
+      labels: initial.labels,
+    });
+  }
+  const stateListeners = [];
+  let typing = false;
+  /**
+   * Writes the view to the address bar: 'push' makes a history entry (a
+   * selection, a filter, a mode, a place), 'typing' one per search, the rest
+   * replace the current entry (slider ticks, map pans).
+   */
+  function commit(how = 'replace') {
+    const search = currentSearch();
+    if (how === 'typing') {
+      writeState(search, { push: !typing });
+      typing = true;
+    } else {
+      if (how === 'push') typing = false;
+      writeState(search, { push: how === 'push' });
+    }
+    for (const fn of stateListeners) fn();
+  }
+  const commitSoon = debounce(() => commit(), 250);
 
   // --- announcements -------------------------------------------------------
   const live = $('#live');
@@ -165,6 +177,7 @@ async function start() {
     onSelect: (id, opts) => select(id, opts),
     onClose: () => select(null, { source: 'close' }),
     onShowOnMap: (id) => showOnMap(id),
+    onPlace: (id) => choosePlace(id),
   });
 
   function showOnMap(id) {
@@ -177,15 +190,21 @@ async function start() {
   }
 
   let cardInForce = null;
+  let openedFrom = null;
   function select(id, { source: from = 'code' } = {}) {
     const item = id ? source.get(id) : null;
-    if (item && from === 'list' && searching() && !(item.from <= state.day && state.day <= item.to)) {
-      timeline.setDay(item.from); // a search result from another date: go there
+    const listing = search.active || state.place;
+    if (item && from === 'list' && listing && !isInForce(item, state.day)) {
+      timeline.setDay(item.from); // a result from another date: go there
     }
+    const closing = !item && state.selectedId;
+    const closedId = state.selectedId;
     state.selectedId = item ? item.id : null;
     view.select(item).then((n) => { document.body.dataset.areas = String(n); });
+    timeline.setSpan(item ? [item.from, item.to] : null);
     if (item) {
-      cardInForce = item.from <= state.day && state.day <= item.to;
+      if (from === 'map' || from === 'list') openedFrom = from;
+      cardInForce = isInForce(item, state.day);
       panel.showCard(item, state.day, { focus: from === 'list' || from === 'map' });
       if (compact() && (from === 'map' || from === 'list')) panel.setSheetOpen(true);
       // An embed made for one incident shows its card, where the frame leaves room for the map beside it.
@@ -195,141 +214,160 @@ async function start() {
       if (from === 'list' || (from === 'url' && !initial.center)) view.reveal(item, { animate: from === 'list' });
     } else {
       cardInForce = null;
-      panel.hideCard({ focus: from === 'close' });
+      // Closed by the reader: focus goes back to what opened the card.
+      const marker = closing && from === 'close' && openedFrom === 'map' ? view.incidents.markerElements(closedId)[0] : null;
+      panel.hideCard({ focus: from === 'close' && !marker });
+      if (marker) marker.focus({ preventScroll: true });
     }
-    saveState();
+    if (from !== 'url' && from !== 'history') commit('push');
   }
 
-  // --- the day -------------------------------------------------------------
+  // --- what the map shows ----------------------------------------------------
   let seq = 0;
-  async function update() {
+  async function render() {
     const mine = ++seq;
-    const [shown, all] = await Promise.all([
-      source.inForce(state.day, state.categories),
-      source.inForce(state.day, null),
-    ]);
-    if (mine !== seq) return; // a newer update is under way
+    const [from, to] = periodOf({ day: state.day, mode: state.mode, window: state.window, min: range.min });
+    const [shown, all] = await Promise.all([source.inPeriod(from, to, state.filters), source.inPeriod(from, to, null)]);
+    if (mine !== seq) return; // a newer render is under way
     const activeZones = view.show(shown, state.day);
-    if (!searching()) {
-      panel.renderList(shown, state.day, { total: all.length, hiddenByFilter: all.length - shown.length });
+    const period = { mode: state.mode, day: state.day, from: Math.max(from, range.min), to: Math.min(to, range.max) };
+    if (!search.active && !state.place) {
+      panel.renderList(shown, period, { hidden: all.length - shown.length });
       state.listed = shown;
     }
+    state.shown = shown.length;
     const n = shown.length;
-    if (!searching()) state.shown = n;
-    const count = $('#date-count');
-    count.textContent = `${n} incident${n === 1 ? '' : 's'} in force`;
-    if (activeZones.length) count.appendChild(el('span', { class: 'zone-flag' }, ' · forbidden zone in force'));
+    const words = periodWords(n, period);
+    const countNode = $('#date-count');
+    countNode.textContent = words.heading;
+    if (activeZones.length) countNode.appendChild(el('span', { class: 'zone-flag' }, ` · ${t('forbidden zone in force')}`));
     document.body.dataset.day = isoOf(state.day);
+    document.body.dataset.mode = state.mode;
     document.body.dataset.zone = activeZones.length ? 'on' : 'off';
+    document.body.dataset.shown = String(n);
     if (state.selectedId) {
       const item = source.get(state.selectedId);
-      const nowInForce = item && item.from <= state.day && state.day <= item.to;
+      const nowInForce = item && isInForce(item, state.day);
       if (item && nowInForce !== cardInForce) {
         cardInForce = nowInForce;
         panel.showCard(item, state.day);
       }
     }
     if (!timeline.playing) {
-      announce(`${longDate(state.day)}: ${n} incident${n === 1 ? '' : 's'} in force${activeZones.length ? '; the forbidden zone along the border is in force' : ''}.`);
+      announce(`${longDate(state.day)}: ${words.heading}${activeZones.length ? `; ${t('the forbidden zone along the border is in force')}` : ''}.`);
     }
-    saveState();
   }
 
-  async function updateChart() {
-    timeline.setMonthly(await source.monthly(range.min, range.max, state.categories));
+  async function renderChart() {
+    timeline.setBins(await source.counts(range.min, range.max, BIN, state.filters));
   }
 
-  state.day = day;
   const timeline = new Timeline({
     root: $('#timeline'),
     minDay: range.min,
     maxDay: range.max,
-    day,
+    day: state.day,
+    mode: state.mode,
+    window: state.window,
     onChange: (d) => {
       state.day = d;
-      update();
+      render();
+      commitSoon();
+    },
+    onMode: (mode, win) => {
+      state.mode = mode;
+      state.window = win;
+      render();
+      commit('push');
     },
   });
 
-  buildCategoryFilter(state.categories, (cats) => {
-    state.categories = cats;
-    update();
-    updateChart();
-    if (searching()) runSearch();
+  const filters = new Filters({
+    outlets,
+    state: state.filters,
+    onChange: (f) => {
+      state.filters = f;
+      render();
+      renderChart();
+      if (search.active) search.run();
+      else if (state.place) showPlace();
+      commit('push');
+    },
   });
 
-  // --- search ---------------------------------------------------------------
-  // The server's full-text search (q=) over every date; choosing a result
-  // moves the slider to a day it is in force.
-  const searchInput = $('#search-input');
-  const searchClear = $('#search-clear');
-  searchInput.value = state.query;
-  // Like the server, search only text with a letter or digit in it.
-  function searching() { return state.query.length >= MIN_QUERY && /[\p{L}\p{N}]/u.test(state.query); }
-  let searchSeq = 0;
-  async function runSearch() {
-    const mine = ++searchSeq;
-    const text = state.query;
-    searchClear.hidden = !text;
-    saveState();
-    if (!searching()) {
-      update();
-      return;
-    }
-    let fc;
-    try {
-      fc = await fetchItems('incidents', { q: text, limit: String(SEARCH_LIMIT) }, { follow: false });
-    } catch (err) {
-      if (mine === searchSeq) panel.renderSearch(text, [], { error: err.message });
-      return;
-    }
-    if (mine !== searchSeq) return; // the reader typed on
-    const found = fc.features.map((f) => source.get(String(f.id))).filter(Boolean);
-    const shown = found.filter((it) => state.categories.has(it.category));
-    const matched = typeof fc.numberMatched === 'number' ? fc.numberMatched : found.length;
-    // Behind an open card the list is hidden: the results wait there for its closing.
-    panel.renderSearch(text, shown, { matched, hiddenByFilter: found.length - shown.length });
-    state.shown = shown.length;
-    state.listed = shown;
-    saveState();
-    announce(`${matched} incident${matched === 1 ? '' : 's'} match ${text}.`);
-    document.body.dataset.search = text;
-  }
-  const searchSoon = debounce(runSearch, 250);
-  searchInput.addEventListener('input', () => {
-    state.query = searchInput.value.trim().slice(0, MAX_QUERY);
-    searchSoon();
+  // --- search and places -----------------------------------------------------
+  const places = (loaded.layers.places.features || []);
+  const search = new Search({
+    places,
+    onInput: (text) => {
+      state.query = text;
+      if (state.place) state.place = null;
+      commit('typing');
+    },
+    onClear: () => {
+      delete document.body.dataset.search;
+      render();
+    },
+    onResults: (text, { features = [], matched, places: found, error }) => {
+      const items = features.map((f) => source.get(String(f.id))).filter(Boolean);
+      const shown = items.filter((it) => passes(it, state.filters));
+      panel.renderSearch(text, shown, { matched, hidden: items.length - shown.length, places: found, error });
+      state.shown = shown.length;
+      state.listed = shown;
+      announce(`${t('{n} incidents and {p} places match {text}.', { n: matched, p: found.length, text })}`);
+      document.body.dataset.search = text;
+      for (const fn of stateListeners) fn();
+    },
   });
-  $('#search-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    runSearch();
-  });
-  searchInput.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && searchInput.value) {
-      e.preventDefault();
-      clearSearch();
-    }
-  });
-  function clearSearch() {
-    searchInput.value = '';
-    state.query = '';
-    delete document.body.dataset.search;
-    runSearch();
-    searchInput.focus();
-  }
-  searchClear.addEventListener('click', clearSearch);
+  search.set(state.query);
 
-  map.on('moveend', saveState);
+  function showPlace() {
+    const f = places.find((p) => String(p.id) === state.place);
+    if (!f) {
+      state.place = null;
+      return false;
+    }
+    const items = source.items.filter((it) => (it.props.places || []).some((p) => p.id === state.place) && passes(it, state.filters))
+      .sort((a, b) => a.from - b.from);
+    panel.renderPlace(f, items);
+    state.listed = items;
+    document.body.dataset.place = state.place;
+    return f;
+  }
+
+  /** A place chosen from the search: the map goes there and lists its incidents. */
+  function choosePlace(id, { from = 'list' } = {}) {
+    state.place = id || null;
+    if (!state.place) {
+      delete document.body.dataset.place;
+      if (search.active) search.run(); else render();
+      if (from !== 'history') commit('push');
+      return;
+    }
+    const f = showPlace();
+    if (f && f.geometry && f.geometry.type === 'Point') {
+      const [lng, lat] = f.geometry.coordinates;
+      map.flyTo([lat, lng], Math.max(map.getZoom(), PLACE_ZOOM), { animate: from === 'list' });
+      view.highlightPlace(String(f.id));
+    }
+    if (compact()) panel.setSheetOpen(true);
+    if (from !== 'history') commit('push');
+  }
+
+  map.on('moveend', () => commitSoon());
 
   // What is on screen, for the share dialog and the embed's links.
   const current = {
     search: currentSearch,
     day: () => state.day,
-    categories: () => CATEGORY_IDS.filter((id) => state.categories.has(id)),
-    query: () => (searching() ? state.query : ''),
+    categories: () => (state.filters.categories ? CATEGORIES.map((c) => c.id).filter((id) => state.filters.categories.has(id)) : CATEGORIES.map((c) => c.id)),
+    filters: () => state.filters,
+    period: () => periodOf({ day: state.day, mode: state.mode, window: state.window, min: range.min }),
+    mode: () => state.mode,
+    query: () => (search.active ? state.query : ''),
     count: () => state.shown,
-    isRegionView: () => view.isRegionView(),
     selected: () => (state.selectedId ? source.get(state.selectedId) : null),
+    isRegionView: () => view.isRegionView(),
     onChange: (fn) => stateListeners.push(fn),
   };
   if (STATIC) describeStaticData();
@@ -346,13 +384,38 @@ async function start() {
     },
   });
 
-  await update();
-  await updateChart();
-  if (state.query) await runSearch();
+  // Back and Forward: the URL holds the whole view, so apply it again.
+  window.addEventListener('popstate', () => {
+    const { state: s } = readState();
+    state.day = s.date ? Math.min(range.max, Math.max(range.min, dayOf(s.date))) : state.day;
+    state.mode = s.mode || 'day';
+    state.window = s.window || DEFAULT_WINDOW;
+    state.filters = filtersOf(s, outlets, []);
+    state.query = s.query || '';
+    state.place = s.place || null;
+    typing = false;
+    timeline.setDay(state.day, { silent: true });
+    timeline.setMode(state.mode, state.window);
+    filters.set(state.filters);
+    search.set(state.query);
+    if (s.center) map.setView(s.center, s.zoom ?? map.getZoom(), { animate: false });
+    render();
+    renderChart();
+    if (state.place) choosePlace(state.place, { from: 'history' });
+    else if (search.active) search.run();
+    const id = s.incident && source.get(s.incident) ? s.incident : null;
+    if (id !== state.selectedId) select(id, { source: 'history' });
+  });
+
+  await render();
+  await renderChart();
+  if (state.place) choosePlace(state.place, { from: 'history' });
+  else if (search.active) await search.run();
   if (state.selectedId) {
     if (source.get(state.selectedId)) select(state.selectedId, { source: 'url' });
     else state.selectedId = null;
   }
+  showProblems(problems);
   setStatus('');
   document.body.classList.add('is-ready');
   // Let tests and embedders know the first render is complete.

@@ -5,7 +5,7 @@
 
 import L from './leaflet.js';
 import { fetchItems } from './api.js';
-import { IncidentSource } from './incidents.js';
+import { IncidentSource, isInForce } from './incidents.js';
 import { createBaseMap, ATTRIBUTION } from './basemap.js';
 import { ZoneLayer } from './zones.js';
 import { PlaceLayer, POINT_KINDS } from './places.js';
@@ -159,9 +159,12 @@ export class MapView {
     return Math.abs(this.map.getZoom() - zoom) <= 0.75 && off < 0.2 * Math.max(size.x, size.y);
   }
 
-  /** Shows these incidents (IncidentSource items) and the zones in force on `day`; returns the zones. */
+  /**
+   * Shows these incidents (IncidentSource items), those not in force on
+   * `day` faded, and the zones in force on `day`; returns the zones.
+   */
   show(items, day) {
-    this.incidents.setIncidents(items);
+    this.incidents.setIncidents(items, { faded: (it) => !isInForce(it, day) });
     return this.zones.setDay(day);
   }
 
@@ -194,4 +197,13 @@ export class MapView {
   }
 
   declutter() { this.places.declutter(); }
+
+  /** Opens a place's details (a place chosen in the search). */
+  highlightPlace(id) {
+    // After the map has flown there (or at once if it had nowhere to go).
+    let done = false;
+    const open = () => { if (!done) { done = true; this.places.open(id); } };
+    this.map.once('moveend', open);
+    setTimeout(open, 1500);
+  }
 }

@@ -1,13 +1,15 @@
 // Incident markers. Category = colour + letter; uncertainty = shape and
 // opacity: exact → solid circle; near → larger circle with a dashed outline;
 // broad → large translucent circle; inferred date → fainter fill and a dashed
-// outline. Incidents at the same point are spread on a small ring (fixed in
+// outline; a date known only to the week or month → one ring around the
+// symbol, only to the season or year → two rings. Incidents at the same point are spread on a small ring (fixed in
 // screen pixels) with a spoke to the true location, so each stays clickable.
 
 import L from './leaflet.js';
 import { svg, el } from './dom.js';
 import { category, verification } from './categories.js';
-import { incidentDateText } from './dates.js';
+import { incidentDateWords } from './dates.js';
+import { t } from './i18n.js';
 
 export function markerStyle(props) {
   const precision = props.location_precision || 'exact';
@@ -22,14 +24,24 @@ export function markerStyle(props) {
   return s;
 }
 
+/** How many rings say how loosely the date is known: 0 (day), 1 (week, month), 2 (season, year). */
+export function precisionRings(props) {
+  const p = props.date_precision || 'day';
+  if (p === 'week' || p === 'month') return 1;
+  if (p === 'season' || p === 'year') return 2;
+  return 0;
+}
+
 /** An SVG symbol for an incident; `offset` is where the true point lies relative to the symbol. */
 export function incidentSymbol(props, { selected = false, offset = [0, 0], size } = {}) {
   const cat = category(props.category);
   const st = markerStyle(props);
-  const box = size || (st.r * 2 + 8);
+  const rings = precisionRings(props);
+  const box = size || (st.r * 2 + 8 + rings * 6);
   const c = box / 2;
   const lightFill = st.fillOpacity < 0.7;
   const ink = lightFill ? '#111111' : cat.ink;
+  const ring = (i) => svg('circle', { class: 'precision-ring', cx: c, cy: c, r: st.r + 2.6 + i * 2.8 });
   return svg('svg', {
     class: ['incident-symbol', selected && 'is-selected'], width: box, height: box,
     viewBox: `0 0 ${box} ${box}`, 'aria-hidden': 'true', focusable: 'false',
@@ -37,7 +49,9 @@ export function incidentSymbol(props, { selected = false, offset = [0, 0], size 
   offset[0] || offset[1]
     ? svg('line', { class: 'spoke', x1: c, y1: c, x2: c + offset[0], y2: c + offset[1] })
     : null,
-  selected ? svg('circle', { class: 'halo', cx: c, cy: c, r: st.r + 3.5 }) : null,
+  selected ? svg('circle', { class: 'halo', cx: c, cy: c, r: st.r + 3.5 + rings * 2.8 }) : null,
+  rings > 0 ? ring(0) : null,
+  rings > 1 ? ring(1) : null,
   svg('circle', {
     class: 'body', cx: c, cy: c, r: st.r,
     fill: cat.color, 'fill-opacity': st.fillOpacity.toFixed(2),
@@ -68,7 +82,7 @@ function tooltipContent(it) {
   const cat = category(it.category);
   return el('span', { class: 'tip' },
     el('strong', null, it.props.title || it.id),
-    el('span', { class: 'tip-meta' }, `${cat.label} · ${incidentDateText(it.props)}`));
+    el('span', { class: 'tip-meta' }, `${t(cat.label)} · ${incidentDateWords(it.props, { short: true, inferred: true })}`));
 }
 
 const canHover = window.matchMedia('(hover: hover)');
@@ -99,11 +113,17 @@ export class IncidentLayer {
     this.markers = new Map(); // key → {marker, sig, id}
     this.selectedId = null;
     this.items = [];
+    this.faded = () => false;
   }
 
-  /** Shows exactly these incidents (normalised items from IncidentSource). */
-  setIncidents(items) {
+  /**
+   * Shows exactly these incidents (normalised items from IncidentSource);
+   * `faded(item)` says which to draw faded (not in force on the day, in the
+   * modes that show a period).
+   */
+  setIncidents(items, { faded = () => false } = {}) {
     this.items = items.filter((it) => !it.offMap);
+    this.faded = faded;
     this.render();
   }
 
@@ -140,9 +160,10 @@ export class IncidentLayer {
       g.members.forEach((m, i) => {
         const key = `${m.it.id}#${m.idx}`;
         const selected = m.it.id === this.selectedId;
+        const faded = !selected && this.faded(m.it);
         const [dx, dy] = offsets[i];
-        const sig = `${dx},${dy},${selected},${g.latlng.lat},${g.latlng.lng}`;
-        wanted.set(key, { it: m.it, latlng: g.latlng, dx, dy, selected, sig, count: g.members.length });
+        const sig = `${dx},${dy},${selected},${faded},${g.latlng.lat},${g.latlng.lng}`;
+        wanted.set(key, { it: m.it, latlng: g.latlng, dx, dy, selected, faded, sig, count: g.members.length });
       });
     }
     for (const [key, m] of this.markers) {
@@ -170,12 +191,12 @@ export class IncidentLayer {
 
   icon(w) {
     const st = markerStyle(w.it.props);
-    const size = Math.max(st.r * 2 + 10, coarse.matches ? 44 : 0);
+    const size = Math.max(st.r * 2 + 10 + precisionRings(w.it.props) * 6, coarse.matches ? 44 : 0);
     // The symbol sits at (dx, dy) from the true point; the spoke points back to it.
     const node = incidentSymbol(w.it.props, { selected: w.selected, offset: [-w.dx, -w.dy], size });
     return L.divIcon({
       html: node,
-      className: `incident-marker cat-${w.it.category}${w.selected ? ' is-selected' : ''}`,
+      className: `incident-marker cat-${w.it.category}${w.selected ? ' is-selected' : ''}${w.faded ? ' is-faded' : ''}`,
       iconSize: [size, size],
       iconAnchor: [size / 2 - w.dx, size / 2 - w.dy],
       tooltipAnchor: [w.dx, w.dy - st.r - 2],
@@ -185,7 +206,7 @@ export class IncidentLayer {
   label(it) {
     const cat = category(it.category);
     const v = verification(it.props.verification, it.props.verification_label);
-    return `${cat.label}: ${it.props.title || it.id} — ${incidentDateText(it.props)}${it.props.verification === 'single_source' ? ` — ${v.label}` : ''}`;
+    return `${t(cat.label)}: ${it.props.title || it.id} — ${incidentDateWords(it.props, { short: true, inferred: true })}${it.props.verification === 'single_source' ? ` — ${t(v.label)}` : ''}`;
   }
 
   decorate(marker, w) {

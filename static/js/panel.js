@@ -4,10 +4,20 @@
 
 import { el, clear, externalLink, safeHttpUrl } from './dom.js';
 import { category, verification, LOCATION_PRECISION, PLACE_KINDS } from './categories.js';
-import { incidentDateText, shortDate, longDate } from './dates.js';
+import { incidentDateWords, shortDate, longDate } from './dates.js';
+import { isInForce } from './incidents.js';
+import { placeNames, distanceText } from './places.js';
+import { t, count } from './i18n.js';
 
 export const OFF_MAP_HEADING = 'No single location / outside the map';
 const OFF_MAP_NOTE = 'These concern the whole country or happened abroad (Geneva, New York, Thailand…), so they have no marker on the map.';
+
+/** The list's heading for a time mode: how many, and over which days. */
+export function periodWords(n, { mode, day, from, to }) {
+  if (mode === 'cumulative') return { heading: count(n, '{n} incident up to this day', '{n} incidents up to this day'), when: t('from {from} to {to}', { from: shortDate(from), to: longDate(day) }) };
+  if (mode === 'window') return { heading: count(n, '{n} incident within the window', '{n} incidents within the window'), when: t('between {from} and {to}', { from: shortDate(from), to: shortDate(to) }) };
+  return { heading: count(n, '{n} incident in force', '{n} incidents in force'), when: t('on {date}', { date: longDate(day) }) };
+}
 
 export function categoryChip(catId, { full = true } = {}) {
   const cat = category(catId);
@@ -16,17 +26,13 @@ export function categoryChip(catId, { full = true } = {}) {
     el('span', { class: 'chip-label' }, full ? cat.label : cat.short));
 }
 
-function verificationBadge(props) {
-  const v = verification(props.verification, props.verification_label);
-  return el('span', { class: ['badge', `badge-${v.level}`] }, props.verification === 'single_source' ? v.label : (props.verification_label || v.label));
-}
-
 export class Panel {
-  constructor({ root, onSelect, onClose, onShowOnMap }) {
+  constructor({ root, onSelect, onClose, onShowOnMap, onPlace }) {
     this.root = root;
     this.onSelect = onSelect;
     this.onClose = onClose;
     this.onShowOnMap = onShowOnMap;
+    this.onPlace = onPlace;
     this.listView = root.querySelector('#list-view');
     this.list = root.querySelector('#incident-list');
     this.heading = root.querySelector('#list-heading');
@@ -44,6 +50,16 @@ export class Panel {
       if (btn) {
         this.lastListFocusId = btn.dataset.id;
         this.onSelect(btn.dataset.id, { source: 'list' });
+      }
+      const place = e.target.closest('button[data-place-id]');
+      if (place && this.onPlace) this.onPlace(place.dataset.placeId);
+    });
+    // Escape on the card closes it, and focus goes back to what opened it.
+    this.cardView.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) {
+        e.preventDefault();
+        e.stopPropagation();
+        this.onClose();
       }
     });
     // Arrow keys move between the list's buttons.
@@ -96,36 +112,42 @@ export class Panel {
     if (this.openerText) this.openerText.textContent = text;
   }
 
-  /** Renders the list for `day`: on-map incidents, then the off-map ones under their own heading. */
-  renderList(items, day, { total, hiddenByFilter = 0 } = {}) {
+  /**
+   * Renders the list of what the map shows: on-map incidents, then the
+   * off-map ones under their own heading. `period` is {mode, day, from, to};
+   * `hidden` how many more the filters hide.
+   */
+  renderList(items, period, { hidden = 0 } = {}) {
     this.searching = false;
     const onMap = items.filter((it) => !it.offMap);
     const offMap = items.filter((it) => it.offMap);
     const n = items.length;
-    this.heading.textContent = `${n} incident${n === 1 ? '' : 's'} in force`;
-    this.root.querySelector('#list-date').textContent = `on ${longDate(day)}`;
-    if (this.handleText) this.handleText.textContent = `${n} incident${n === 1 ? '' : 's'} in force · ${shortDate(day)}`;
-    this.setOpenerText(`${n} incident${n === 1 ? '' : 's'}`);
+    const words = periodWords(n, period);
+    this.heading.textContent = words.heading;
+    this.root.querySelector('#list-date').textContent = words.when;
+    if (this.handleText) this.handleText.textContent = `${words.heading} · ${shortDate(period.day)}`;
+    this.setOpenerText(count(n, '{n} incident', '{n} incidents'));
     const focusedId = document.activeElement && this.list.contains(document.activeElement)
       ? document.activeElement.dataset.id : null;
     clear(this.list);
     if (!n) {
       this.list.appendChild(el('p', { class: 'empty' },
-        total ? 'No incident in force on this day in the selected categories.' : 'No incident in force on this day.'));
+        hidden ? t('Nothing shown here passes the filters.') : t('No incident in this period.')));
     }
+    const day = period.day;
     if (onMap.length) {
-      this.list.appendChild(el('h3', { class: 'list-section' }, `On the map (${onMap.length})`));
-      this.list.appendChild(this.renderItems(onMap));
+      this.list.appendChild(el('h3', { class: 'list-section' }, t('On the map ({n})', { n: onMap.length })));
+      this.list.appendChild(this.renderItems(onMap, null, day));
     }
     if (offMap.length) {
       this.list.appendChild(el('h3', { class: 'list-section list-section-offmap', id: 'offmap-heading' },
-        `${OFF_MAP_HEADING} (${offMap.length})`));
-      this.list.appendChild(el('p', { class: 'list-note' }, OFF_MAP_NOTE));
-      this.list.appendChild(this.renderItems(offMap, 'offmap-heading'));
+        `${t(OFF_MAP_HEADING)} (${offMap.length})`));
+      this.list.appendChild(el('p', { class: 'list-note' }, t(OFF_MAP_NOTE)));
+      this.list.appendChild(this.renderItems(offMap, 'offmap-heading', day));
     }
-    if (hiddenByFilter > 0) {
-      this.list.appendChild(el('p', { class: 'list-note' },
-        `${hiddenByFilter} more in force in categories that are switched off.`));
+    if (hidden > 0) {
+      this.list.appendChild(el('p', { class: 'list-note filter-note' },
+        count(hidden, '{n} more is hidden by the filters.', '{n} more are hidden by the filters.')));
     }
     if (focusedId) {
       const again = this.list.querySelector(`button[data-id="${CSS.escape(focusedId)}"]`);
@@ -133,52 +155,80 @@ export class Panel {
     }
   }
 
+  /** Place results of a search, with their names and distance to the border. */
+  renderPlaces(places) {
+    if (!places.length) return;
+    this.list.appendChild(el('h3', { class: 'list-section', id: 'places-heading' }, t('Places ({n})', { n: places.length })));
+    this.list.appendChild(el('ul', { class: 'place-items', 'aria-labelledby': 'places-heading' }, places.map((f) => {
+      const p = f.properties || {};
+      return el('li', null, el('button', { type: 'button', class: 'place-item', dataset: { placeId: String(f.id) } },
+        el('span', { class: 'item-title' }, p.name_en || String(f.id), placeNames(p)),
+        el('span', { class: 'item-meta' }, [t(PLACE_KINDS[p.kind] || p.kind), distanceText(p)].filter(Boolean).join(' · '))));
+    })));
+  }
+
+  /** A place chosen from the search: its incidents at any date. */
+  renderPlace(place, items) {
+    this.searching = true;
+    const p = place.properties || {};
+    this.heading.textContent = count(items.length, '{n} incident at {place}', '{n} incidents at {place}').replace('{place}', p.name_en || place.id);
+    this.root.querySelector('#list-date').textContent = [distanceText(p), t('at any date, oldest first')].filter(Boolean).join(' · ');
+    this.setOpenerText(count(items.length, '{n} incident', '{n} incidents'));
+    clear(this.list);
+    if (!items.length) this.list.appendChild(el('p', { class: 'empty' }, t('No incident is tied to this place with these filters.')));
+    else this.list.appendChild(this.renderItems(items, 'list-heading'));
+  }
+
   /**
    * Search mode: `items` match `text` at any date, in date order; `matched` is
    * how many the server found. The day's list comes back with renderList once
    * the search is cleared.
    */
-  renderSearch(text, items, { matched = items.length, hiddenByFilter = 0, error = null } = {}) {
+  renderSearch(text, items, { matched = items.length, hidden = 0, places = [], error = null } = {}) {
     this.searching = true;
-    const n = items.length;
-    const matches = `${matched} incident${matched === 1 ? '' : 's'} match “${text}”`;
-    this.heading.textContent = error ? 'The search failed' : matches;
-    this.root.querySelector('#list-date').textContent = error || 'at any date, oldest first: choose one to go to its date';
-    if (this.handleText) this.handleText.textContent = error ? 'Search failed' : matches;
-    this.setOpenerText(error ? 'Search failed' : `${matched} match${matched === 1 ? '' : 'es'}`);
+    const matches = count(matched, '{n} incident matches “{text}”', '{n} incidents match “{text}”').replace('{text}', text);
+    this.heading.textContent = error ? t('The search failed') : matches;
+    this.root.querySelector('#list-date').textContent = error || t('at any date, oldest first: choose one to go to its date');
+    if (this.handleText) this.handleText.textContent = error ? t('Search failed') : matches;
+    this.setOpenerText(error ? t('Search failed') : count(matched + places.length, '{n} match', '{n} matches'));
     clear(this.list);
+    this.renderPlaces(places);
     if (error) return;
+    const n = items.length;
+    if (places.length) this.list.appendChild(el('h3', { class: 'list-section', id: 'found-heading' }, t('Incidents ({n})', { n: matched })));
     if (!n) {
       this.list.appendChild(el('p', { class: 'empty' }, matched
-        ? 'Every match is in a category that is switched off.'
-        : 'Nothing matches. Each word must appear in the title, summary, place names or the outlet; words match from their start, so “phone” finds “phones”.'));
+        ? t('Every match is hidden by the filters.')
+        : t('No incident matches. Each word must appear in the title, summary, place names or the outlet; words match from their start and in their other forms, so “phone” finds “phones”.')));
     } else {
-      this.list.appendChild(this.renderItems(items, 'list-heading'));
+      this.list.appendChild(this.renderItems(items, places.length ? 'found-heading' : 'list-heading'));
     }
-    if (hiddenByFilter > 0) {
-      this.list.appendChild(el('p', { class: 'list-note' }, `${hiddenByFilter} more in categories that are switched off.`));
+    if (hidden > 0) {
+      this.list.appendChild(el('p', { class: 'list-note filter-note' }, count(hidden, '{n} more is hidden by the filters.', '{n} more are hidden by the filters.')));
     }
-    if (matched > n + hiddenByFilter) {
-      this.list.appendChild(el('p', { class: 'list-note' }, `Showing the first ${n + hiddenByFilter}: add a word to narrow the search.`));
+    if (matched > n + hidden) {
+      this.list.appendChild(el('p', { class: 'list-note' }, t('Showing the first {n}: add a word to narrow the search.', { n: n + hidden })));
     }
   }
 
-  renderItems(items, labelledBy) {
-    return el('ul', { class: 'incident-items', 'aria-labelledby': labelledBy },
+  /** A list of incident buttons; with `day`, those not in force that day are marked as earlier or later. */
+  renderItems(items, labelledBy, day = null) {
+    return el('ul', { class: 'incident-items', 'aria-labelledby': labelledBy || undefined },
       items.map((it) => {
         const p = it.props;
         const selected = it.id === this.selectedId;
+        const off = day !== null && !isInForce(it, day);
         return el('li', null,
           el('button', {
-            type: 'button', class: ['incident-item', selected && 'is-selected', `cat-${it.category}`],
-            dataset: { id: it.id }, 'aria-current': selected ? 'true' : undefined,
+            type: 'button', class: ['incident-item', selected && 'is-selected', off && 'is-not-in-force', `cat-${it.category}`],
+            dataset: { id: it.id, incidentId: it.id }, 'aria-current': selected ? 'true' : undefined,
           },
           el('span', { class: 'item-title' }, p.title || it.id),
           el('span', { class: 'item-meta' },
             categoryChip(it.category, { full: false }),
-            el('span', { class: 'item-date' }, incidentDateText(p)),
-            p.date_inferred ? el('span', { class: 'badge badge-muted' }, 'date inferred') : null,
-            p.verification === 'single_source' ? el('span', { class: 'badge badge-warn' }, 'one source, unverified') : null)));
+            el('span', { class: 'item-date' }, incidentDateWords(p, { short: true, inferred: true })),
+            off ? el('span', { class: 'badge badge-muted' }, it.to < day ? t('ended') : t('later')) : null,
+            p.verification === 'single_source' ? el('span', { class: 'badge badge-warn' }, t('one source, unverified')) : null)));
       }));
   }
 
@@ -198,7 +248,7 @@ export class Panel {
     const p = item.props;
     const card = this.cardView;
     clear(card);
-    const inForce = item.from <= day && day <= item.to;
+    const inForce = isInForce(item, day);
     const v = verification(p.verification, p.verification_label);
     const places = Array.isArray(p.places) ? p.places : [];
     const sources = Array.isArray(p.sources) ? p.sources : [];
@@ -221,7 +271,7 @@ export class Panel {
       facts.appendChild(el('dd', null, ...desc));
     };
     fact('When',
-      el('span', { class: 'fact-main' }, incidentDateText(p)),
+      el('span', { class: 'fact-main' }, incidentDateWords(p)),
       p.date_inferred ? el('span', { class: 'badge badge-muted' }, 'date inferred') : null,
       p.date_note ? el('span', { class: 'fact-note' }, p.date_inferred ? `Inferred: ${p.date_note}` : p.date_note) : null,
       el('span', { class: 'fact-note' }, `Shown on the map ${item.from === item.to ? `on ${shortDate(item.from)}` : `from ${shortDate(item.from)} to ${shortDate(item.to)}`}.`));

@@ -3,6 +3,7 @@
 
 import L from './leaflet.js';
 import { el } from './dom.js';
+import { t } from './i18n.js';
 import { COUNTRY_NAMES, PLACE_KINDS, LOCATION_PRECISION } from './categories.js';
 
 function sideText(side) {
@@ -11,7 +12,8 @@ function sideText(side) {
   return '';
 }
 
-function distanceText(p) {
+/** "0.6 km from the border, North Korean side", or null. */
+export function distanceText(p) {
   const km = p.border_distance_km;
   if (typeof km !== 'number' || !Number.isFinite(km)) return null;
   const rounded = km < 10 ? km.toLocaleString('en-GB', { maximumFractionDigits: 1 }) : Math.round(km).toLocaleString('en-GB');
@@ -19,16 +21,28 @@ function distanceText(p) {
   return `${rounded} km from the border${side ? `, ${side}` : ''}`;
 }
 
+/** The language of a name by its script: Hangul is Korean, Han characters Chinese. */
+export function scriptLang(name) {
+  if (/\p{Script=Hangul}/u.test(name)) return 'ko';
+  if (/\p{Script=Han}/u.test(name)) return 'zh';
+  return 'en';
+}
+
+/** A place's Korean and Chinese names, each tagged with its language. */
+export function placeNames(p) {
+  const parts = [[p.name_ko, 'ko'], [p.name_zh, 'zh']].filter(([n]) => n);
+  if (!parts.length) return null;
+  return el('span', { class: 'place-native' }, ' ', parts.flatMap(([n, lang], i) => [i ? ' · ' : null, el('span', { lang }, n)]));
+}
+
 export function placePopup(p) {
-  const names = [p.name_ko, p.name_zh].filter(Boolean);
   const region = [p.admin1, COUNTRY_NAMES[p.country] || p.country].filter(Boolean).join(', ');
   const alt = Array.isArray(p.alt_names) ? p.alt_names.filter(Boolean) : [];
   return el('div', { class: 'place-popup' },
-    el('h3', null, p.name_en || 'Unnamed place',
-      names.length ? el('span', { class: 'place-native', lang: p.name_ko ? 'ko' : 'zh' }, ` ${names.join(' · ')}`) : null),
+    el('h3', null, p.name_en || 'Unnamed place', placeNames(p)),
     el('p', { class: 'place-kind' }, [PLACE_KINDS[p.kind] || p.kind, region].filter(Boolean).join(' — ')),
     distanceText(p) ? el('p', { class: 'place-distance' }, distanceText(p)) : null,
-    alt.length ? el('p', { class: 'place-alt' }, `Also spelled: ${alt.join(', ')}`) : null,
+    alt.length ? el('p', { class: 'place-alt' }, `${t('Also spelled')}: `, alt.flatMap((n, i) => [i ? ', ' : null, el('span', { lang: scriptLang(n) }, n)])) : null,
     p.location_precision ? el('p', { class: 'place-precision' }, `Location: ${LOCATION_PRECISION[p.location_precision] || p.location_precision}`) : null,
     p.notes ? el('p', { class: 'place-notes' }, p.notes) : null,
     p.coord_source ? el('p', { class: 'place-source' }, `Coordinates: ${p.coord_source}`) : null);
@@ -46,6 +60,26 @@ function priority(p) {
   const d = typeof p.border_distance_km === 'number' ? p.border_distance_km : 1e6;
   const kindRank = { city: 0, county: 0, facility: 1, foreign_site: 2 }[p.kind] ?? 1;
   return kindRank * 1e7 + d;
+}
+
+// Dots closer than this (pixels) are moved apart.
+const MIN_DOT_GAP = 10;
+const NEAR_BORDER_KM = 25;
+const SIDES = { right: [5, 0], left: [-5, 0], top: [0, -4], bottom: [0, 4] };
+
+/**
+ * Where a place's label may go, in order. China lies north of North Korea
+ * all along the border, so a town near it is labelled away from the other
+ * country: a North Korean town below its dot, a Chinese one above, so that
+ * Sinuiju's label stays on the Korean side of the river and Dandong's on
+ * the Chinese side.
+ */
+export function labelDirections(p) {
+  const near = typeof p.border_distance_km === 'number' && p.border_distance_km < NEAR_BORDER_KM;
+  let order = ['right', 'left'];
+  if (near && p.border_side === 'KP') order = ['bottom', 'right', 'left'];
+  if (near && p.border_side === 'CN') order = ['top', 'right', 'left'];
+  return order.map((d) => [d, SIDES[d]]);
 }
 
 /** Kinds drawn as a point marker; areas (provinces, countries, the border, seas) are not. */
@@ -81,7 +115,7 @@ export class PlaceLayer {
           node.appendChild(t);
         }
       });
-      this.entries.push({ id: String(f.id ?? ''), marker, props: p, rank: priority(p) });
+      this.entries.push({ id: String(f.id ?? ''), marker, latlng, props: p, rank: priority(p), directions: labelDirections(p) });
     }
     this.entries.sort((a, b) => a.rank - b.rank);
     // A facility placed at its town's point (its site is not known) is named
@@ -98,6 +132,37 @@ export class PlaceLayer {
 
   addTo(map) { this.group.addTo(map); return this; }
 
+  /** Opens a place's popup (a place chosen in the search). */
+  open(id) {
+    const e = this.entries.find((x) => x.id === id);
+    if (e) e.marker.openPopup();
+  }
+
+  /**
+   * Towns a few kilometres apart on either side of the river (Sinuiju and
+   * Dandong) share a pixel when zoomed out: each dot is moved apart from the
+   * other along the line between them, so each can be clicked and keeps to
+   * its own side. Dots at one point (a facility in its town) stay together.
+   */
+  separate() {
+    for (const e of this.entries) e.marker.setLatLng(e.latlng);
+    const pts = this.entries.map((e) => this.map.latLngToContainerPoint(e.latlng));
+    const moved = pts.map((p) => p.clone());
+    for (let i = 0; i < pts.length; i++) {
+      for (let j = i + 1; j < pts.length; j++) {
+        const d = pts[j].subtract(pts[i]);
+        const len = Math.hypot(d.x, d.y);
+        if (len === 0 || len >= MIN_DOT_GAP) continue;
+        const push = d.multiplyBy((MIN_DOT_GAP - len) / 2 / len);
+        moved[i] = moved[i].subtract(push);
+        moved[j] = moved[j].add(push);
+      }
+    }
+    this.entries.forEach((e, i) => {
+      if (!moved[i].equals(pts[i])) e.marker.setLatLng(this.map.containerPointToLatLng(moved[i]));
+    });
+  }
+
   get count() { return this.entries.length; }
 
   /**
@@ -108,6 +173,7 @@ export class PlaceLayer {
    */
   declutter() {
     if (!this.map.hasLayer(this.group)) return;
+    this.separate();
     const pad = (r, x, y) => ({ l: r.left - x, r: r.right + x, t: r.top - y, b: r.bottom + y });
     const dots = this.entries.map((e) => {
       const node = e.marker.getElement();
@@ -124,14 +190,14 @@ export class PlaceLayer {
       const node = tip && tip.getElement();
       if (!node) return;
       node.classList.remove('is-hidden');
-      const at = e.marker.getLatLng();
-      const others = dots.filter((d, j) => d && j !== i && !this.entries[j].marker.getLatLng().equals(at));
+      const at = e.latlng;
+      const others = dots.filter((d, j) => d && j !== i && !this.entries[j].latlng.equals(at));
       let box = null;
       if (!e.unlabelled) {
-        for (const [direction, dx] of [['right', 5], ['left', -5]]) {
+        for (const [direction, offset] of e.directions) {
           if (tip.options.direction !== direction) {
             tip.options.direction = direction;
-            tip.options.offset = [dx, 0];
+            tip.options.offset = offset;
             tip.update();
           }
           const b = pad(node.getBoundingClientRect(), 2, 1);

@@ -34,18 +34,35 @@ function viewWords(current, count) {
   const q = current.query();
   if (q) return `Incidents matching “${q}” at any date, in ${catText}.`;
   const n = typeof count === 'number' ? `${count} incident${count === 1 ? '' : 's'}` : 'incidents';
-  return `The ${n} in force on ${longDate(current.day())}, in ${catText}.`;
+  const f = current.filters();
+  const more = [f.verifications && 'some kinds of verification', f.sources && 'some outlets'].filter(Boolean);
+  const filtered = more.length ? `, from ${more.join(' and ')} only` : '';
+  const [from, to] = current.period();
+  if (current.mode() === 'cumulative') return `The ${n} up to ${longDate(current.day())}, in ${catText}${filtered}.`;
+  if (current.mode() === 'window') return `The ${n} between ${longDate(from)} and ${longDate(to)}, in ${catText}${filtered}.`;
+  return `The ${n} in force on ${longDate(current.day())}, in ${catText}${filtered}.`;
 }
 
 /** Query parameters of the API request for what the map shows. */
 export function downloadParams(current) {
   const p = new URLSearchParams();
   const q = current.query();
+  const f = current.filters();
   if (q) p.set('q', q);
-  else p.set('datetime', isoOf(current.day()));
-  const cats = current.categories();
-  if (!cats.length) return null; // nothing is shown
-  if (cats.length !== CATEGORIES.length) p.set('category', cats.join(','));
+  else {
+    const [from, to] = current.period();
+    p.set('datetime', from === to ? isoOf(from) : `${Number.isFinite(from) ? isoOf(from) : '..'}/${isoOf(to)}`);
+  }
+  if (f.categories && !f.categories.size) return null; // nothing is shown
+  if (f.categories) p.set('category', [...f.categories].join(','));
+  if (f.verifications) {
+    if (!f.verifications.size) return null;
+    p.set('verification', [...f.verifications].join(','));
+  }
+  if (f.sources) {
+    if (!f.sources.size) return null;
+    p.set('source', [...f.sources].sort().join(','));
+  }
   p.set('limit', '10000');
   return p;
 }
@@ -189,7 +206,7 @@ export function setupShare({ current }) {
     if (!params) {
       csv.removeAttribute('href');
       geojson.removeAttribute('href');
-      $('#download-what').textContent = 'Every category is switched off, so the map shows no incident to download.';
+      $('#download-what').textContent = 'The filters leave no incident on the map to download.';
     } else if (STATIC) {
       // A static copy has no server to filter: it offers the whole dataset.
       csv.href = siteURL('data/incidents.csv');

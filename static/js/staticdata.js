@@ -23,8 +23,12 @@ function load(name) {
 
 const fileOf = (collection, simplify) => (simplify ? `data/${collection}.simplify-${simplify}.json` : `data/${collection}.json`);
 
-/** Lower case, without accents: how the server's index compares words. */
-const fold = (s) => String(s || '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+/**
+ * Lower case, without accents: how the server's index compares words.
+ * Recomposed afterwards, so that Hangul syllables (which NFD splits into
+ * letters) compare whole, as the server compares them.
+ */
+const fold = (s) => String(s || '').normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC').toLowerCase();
 
 /** The words of a text: runs of letters and digits (as the server reads a search). */
 export function words(text) {
@@ -46,7 +50,7 @@ function incidentWords() {
       }));
       return new Map(incidents.features.map((f) => {
         const p = f.properties || {};
-        const text = [p.title, p.summary,
+        const text = [p.title, p.summary, p.title_ko, p.summary_ko,
           ...(p.places || []).flatMap((pl) => names.get(String(pl.id)) || [pl.name]),
           ...(p.sources || []).flatMap((s) => [s.outlet, s.original_reporter])];
         return [String(f.id), words(text.join(' '))];

@@ -1,0 +1,4 @@
+// Korean for the interface (i18n.js), keyed by the English text.
+
+export const KO = {
+};
