@@ -20,7 +20,9 @@ type countsBody struct {
 	Total     []int            `json:"total"`
 	Category  map[string][]int `json:"category"`
 	Precision map[string][]int `json:"precision"`
-	Links     []link           `json:"links"`
+	// CategoryPrecision: category, then precision.
+	CategoryPrecision map[string]map[string][]int `json:"category_precision"`
+	Links             []link                      `json:"links"`
 }
 
 func getCounts(t *testing.T, query string) countsBody {
@@ -57,6 +59,7 @@ func binEnd(t *testing.T, c countsBody, i int) string {
 func TestCountsAgreeWithItems(t *testing.T) {
 	for _, filter := range []string{
 		"bin=month",
+		"bin=week&datetime=2020-07-01/2020-10-15&verification=single_source",
 		"bin=month&category=border_security,quarantine&verification=single_source,corroborated",
 		"bin=month&bbox=124,40,131,43.5&q=border",
 		"datetime=2020-08-20/2020-09-10&source=amn-2020-08-30,hrw-2021-01-13&place=kp-cn-border,north-korea",
@@ -100,7 +103,8 @@ func TestCountsAgreeWithItems(t *testing.T) {
 					}
 				}
 			}
-			// Precision has no items filter: its series add up to the totals.
+			// Precision has no items filter: its series add up to the totals,
+			// and the series by category and precision to both.
 			for i := range c.Bins {
 				sum := 0
 				for _, s := range c.Precision {
@@ -108,6 +112,23 @@ func TestCountsAgreeWithItems(t *testing.T) {
 				}
 				if sum != c.Total[i] {
 					t.Errorf("%s: the precisions add up to %d of %d", c.Bins[i], sum, c.Total[i])
+				}
+				byCat, byPrec := map[string]int{}, map[string]int{}
+				for cat, m := range c.CategoryPrecision {
+					for prec, s := range m {
+						byCat[cat] += s[i]
+						byPrec[prec] += s[i]
+					}
+				}
+				for _, code := range data.Categories {
+					if byCat[code.Value] != at(c.Category[code.Value], i) {
+						t.Errorf("%s: %s by precision adds up to %d of %d", c.Bins[i], code.Value, byCat[code.Value], at(c.Category[code.Value], i))
+					}
+				}
+				for _, code := range data.DatePrecisions {
+					if byPrec[code.Value] != at(c.Precision[code.Value], i) {
+						t.Errorf("%s: %s by category adds up to %d of %d", c.Bins[i], code.Value, byPrec[code.Value], at(c.Precision[code.Value], i))
+					}
 				}
 			}
 		})
@@ -149,6 +170,7 @@ func TestCountsPeriod(t *testing.T) {
 		{"datetime=2020-08-26T23:00:00Z/2020-08-31", "2020-08-26", "2020-08-31", 6},
 		{"datetime=2030-01-01/..", "2030-01-01", "2030-01-01", 1},
 		{"bin=month&datetime=2020-01-15/2020-03-01", "2020-01-15", "2020-03-01", 3},
+		{"bin=week&datetime=2020-01-01/2020-04-30", "2020-01-01", "2020-04-30", 18}, // 17 weeks and 2 days
 	} {
 		c := getCounts(t, tc.query)
 		if c.From == nil || *c.From != tc.from || *c.To != tc.to {
@@ -171,7 +193,8 @@ func TestCountsPeriod(t *testing.T) {
 
 func TestCountsBadInput(t *testing.T) {
 	for _, tc := range []struct{ query, param string }{
-		{"bin=week", "bin"},
+		{"bin=fortnight", "bin"},
+		{"bin=week&datetime=1900-01-01/2020-01-01", "datetime"},
 		{"f=csv", "f"},
 		{"limit=10", "limit"},
 		{"kind=city", "kind"},

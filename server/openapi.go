@@ -119,13 +119,14 @@ func (s *Server) openAPI(c echo.Context) error {
 			"/collections/incidents/counts": map[string]any{"get": map[string]any{
 				"summary": "How many incidents are in force on each day (or month) of a period, in all, by category and by date precision: the timeline's bar chart",
 				"description": "Takes the filters of the items. The period is datetime; an open or missing end is the collection's first or last day in force " +
-					"(never past the other end). An incident counts in every bin it is in force on at least one day of. Periods of up to 3660 days by day, a century by month.",
+					"(never past the other end). An incident counts in every bin it is in force on at least one day of. Periods of up to 3660 days by day, a century by week or month.",
 				"operationId": "getIncidentCounts",
 				"parameters": []any{
 					bboxParam,
 					param("datetime", "query", "The period: a date, or an interval with .. (or nothing) for an open end. Default: the collection's temporal extent.", str, false),
 					categoryParam, verificationParam, sourceParam, placeParam, qParam,
-					param("bin", "query", "day (default) or month: calendar months, the first and last cut to the period", map[string]any{"type": "string", "enum": []string{"day", "month"}, "default": "day"}, false),
+					param("bin", "query", "day (default); week: seven days from the period's first day, the last cut to the period; "+
+						"or month: calendar months, the first and last cut to the period", map[string]any{"type": "string", "enum": []string{"day", "week", "month"}, "default": "day"}, false),
 					jsonOnly,
 				},
 				"responses": map[string]any{"200": schemaResp("The counts, one number per bin in each series", "counts"), "400": errorResp}}},
@@ -167,9 +168,14 @@ func countsSchema(integer, links map[string]any) map[string]any {
 			"description": "One series per " + what + ", in the code list's order, each as long as bins; a " + what + " no incident of the period has is left out."}
 	}
 	date := map[string]any{"type": "string", "format": "date", "nullable": true}
-	return map[string]any{"type": "object", "required": []string{"bin", "from", "to", "matched", "bins", "total", "category", "precision", "links"},
+	byPrecision := series("date precision", data.DatePrecisions)
+	cross := map[string]any{}
+	for _, c := range data.Categories {
+		cross[c.Value] = byPrecision
+	}
+	return map[string]any{"type": "object", "required": []string{"bin", "from", "to", "matched", "bins", "total", "category", "precision", "category_precision", "links"},
 		"properties": map[string]any{
-			"bin":       map[string]any{"type": "string", "enum": []string{"day", "month"}},
+			"bin":       map[string]any{"type": "string", "enum": []string{"day", "week", "month"}},
 			"from":      date,
 			"to":        date,
 			"matched":   map[string]any{"type": "integer", "description": "Incidents in force on some day of the period"},
@@ -177,6 +183,8 @@ func countsSchema(integer, links map[string]any) map[string]any {
 			"total":     map[string]any{"type": "array", "items": integer, "description": "Incidents in force on some day of each bin"},
 			"category":  series("category", data.Categories),
 			"precision": series("date precision", data.DatePrecisions),
-			"links":     links,
+			"category_precision": map[string]any{"type": "object", "properties": cross, "additionalProperties": false,
+				"description": "For each category, its series by date precision (the two above, crossed); a category with no incident in the period is left out."},
+			"links": links,
 		}}
 }

@@ -15,6 +15,9 @@ type Bin int
 
 const (
 	BinDay Bin = iota
+	// BinWeek bins by seven days counted from the period's first day (the
+	// timeline's bars), the last bin cut to the period.
+	BinWeek
 	// BinMonth bins by calendar month; the first and last bins are cut to
 	// the period.
 	BinMonth
@@ -36,6 +39,10 @@ type Counts struct {
 	// and data.DatePrecisions, in their order, each as long as Total.
 	Category  [][]int
 	Precision [][]int
+	// CategoryPrecision[c][p] counts the incidents of category c whose date
+	// has precision p: the chart draws each category's bar in two parts,
+	// known to the day or week and known only to the month or more.
+	CategoryPrecision [][][]int
 }
 
 // Counts counts the incidents q selects over the period q.FromDay–q.ToDay,
@@ -96,13 +103,14 @@ type sweep struct {
 	total     []int
 	category  [][]int
 	precision [][]int
+	both      [][][]int // by category, then precision
 }
 
 func newSweep(from, to int64, bin Bin) *sweep {
 	sw := &sweep{c: Counts{Bin: bin, From: from, To: to}, bin: make([]int, to-from+1)}
 	for d := from; d <= to; d++ {
 		t := data.FromDayNumber(d)
-		if d == from || bin == BinDay || t.Day() == 1 {
+		if d == from || bin == BinDay || bin == BinWeek && (d-from)%7 == 0 || bin == BinMonth && t.Day() == 1 {
 			sw.c.Starts = append(sw.c.Starts, d)
 		}
 		sw.bin[d-from] = len(sw.c.Starts) - 1
@@ -111,6 +119,9 @@ func newSweep(from, to int64, bin Bin) *sweep {
 	sw.total = make([]int, n)
 	sw.category = series(len(data.Categories), n)
 	sw.precision = series(len(data.DatePrecisions), n)
+	for range data.Categories {
+		sw.both = append(sw.both, series(len(data.DatePrecisions), n))
+	}
 	return sw
 }
 
@@ -133,13 +144,19 @@ func (sw *sweep) add(from, to int64, category, precision string, n int) {
 	i, j := sw.bin[from-sw.c.From], sw.bin[to-sw.c.From]+1
 	sw.total[i] += n
 	sw.total[j] -= n
-	if k := slices.IndexFunc(data.Categories, func(c data.Code) bool { return c.Value == category }); k >= 0 {
-		sw.category[k][i] += n
-		sw.category[k][j] -= n
+	c := slices.IndexFunc(data.Categories, func(c data.Code) bool { return c.Value == category })
+	p := slices.IndexFunc(data.DatePrecisions, func(c data.Code) bool { return c.Value == precision })
+	if c >= 0 {
+		sw.category[c][i] += n
+		sw.category[c][j] -= n
 	}
-	if k := slices.IndexFunc(data.DatePrecisions, func(c data.Code) bool { return c.Value == precision }); k >= 0 {
-		sw.precision[k][i] += n
-		sw.precision[k][j] -= n
+	if p >= 0 {
+		sw.precision[p][i] += n
+		sw.precision[p][j] -= n
+	}
+	if c >= 0 && p >= 0 {
+		sw.both[c][p][i] += n
+		sw.both[c][p][j] -= n
 	}
 }
 
@@ -161,6 +178,13 @@ func (sw *sweep) counts() Counts {
 	}
 	for _, d := range sw.precision {
 		c.Precision = append(c.Precision, sum(d))
+	}
+	for _, byPrecision := range sw.both {
+		var s [][]int
+		for _, d := range byPrecision {
+			s = append(s, sum(d))
+		}
+		c.CategoryPrecision = append(c.CategoryPrecision, s)
 	}
 	return c
 }

@@ -40,6 +40,8 @@ func TestCountsMatchPlainFilterPerBin(t *testing.T) {
 	}{
 		{"every day of the extent", Query{FromDay: ext.FromDay, ToDay: ext.ToDay}, BinDay},
 		{"every month of the extent", Query{FromDay: ext.FromDay, ToDay: ext.ToDay}, BinMonth},
+		{"every week of the extent", Query{FromDay: ext.FromDay, ToDay: ext.ToDay}, BinWeek},
+		{"weeks from a Wednesday, the last cut", Query{FromDay: day("2020-07-01"), ToDay: day("2020-09-10")}, BinWeek},
 		{"months cut at both ends", Query{FromDay: day("2020-03-15"), ToDay: day("2021-02-10")}, BinMonth},
 		{"one day", Query{FromDay: day("2020-08-26"), ToDay: day("2020-08-26")}, BinDay},
 		{"categories", Query{FromDay: ext.FromDay, ToDay: ext.ToDay, Categories: []string{"arrests", "health"}}, BinDay},
@@ -91,6 +93,17 @@ func TestCountsMatchPlainFilterPerBin(t *testing.T) {
 						t.Errorf("bin %d, precision %s: %d, want %d", b, code.Value, c.Precision[k][b], want)
 					}
 				}
+				for kc, cat := range data.Categories {
+					for kp, prec := range data.DatePrecisions {
+						want := 0
+						for _, id := range ids {
+							want += boolInt(byID[id].Category == cat.Value && byID[id].DatePrecision == prec.Value)
+						}
+						if got := c.CategoryPrecision[kc][kp][b]; got != want {
+							t.Errorf("bin %d, %s known to the %s: %d, want %d", b, cat.Value, prec.Value, got, want)
+						}
+					}
+				}
 			}
 			if nonzero == 0 {
 				t.Error("every bin is empty: the case proves nothing")
@@ -108,6 +121,8 @@ func TestCountsBins(t *testing.T) {
 		starts   []string
 	}{
 		{"2020-01-30", "2020-02-02", BinDay, []string{"2020-01-30", "2020-01-31", "2020-02-01", "2020-02-02"}},
+		{"2020-01-01", "2020-01-15", BinWeek, []string{"2020-01-01", "2020-01-08", "2020-01-15"}},
+		{"2020-01-01", "2020-01-14", BinWeek, []string{"2020-01-01", "2020-01-08"}},
 		{"2020-01-30", "2020-04-01", BinMonth, []string{"2020-01-30", "2020-02-01", "2020-03-01", "2020-04-01"}},
 		{"2020-12-31", "2021-01-01", BinMonth, []string{"2020-12-31", "2021-01-01"}},
 		{"2020-02-29", "2020-02-29", BinMonth, []string{"2020-02-29"}},
@@ -171,7 +186,7 @@ func TestSweepAgainstCountingEachDay(t *testing.T) {
 		{to, to, "other", "fortnight"},          // codes outside the lists: total only
 		{to + 1, to + 9, "health", "day"},       // after
 	}
-	for _, bin := range []Bin{BinDay, BinMonth} {
+	for _, bin := range []Bin{BinDay, BinWeek, BinMonth} {
 		sw := newSweep(from, to, bin)
 		for _, s := range spans {
 			sw.add(s.from, s.to, s.category, s.precision, 1)
