@@ -214,7 +214,9 @@ test('history: Back and Forward walk through selections, filters and searches, n
     const first = await page.locator('#incident-list button[data-incident-id]').first().getAttribute('data-incident-id');
     await page.locator(`#incident-list button[data-incident-id="${first}"]`).click();
     await page.locator('#card').waitFor({ state: 'visible' });
+    await page.locator('#filters-toggle').click();
     await page.locator('label[for="category-health"]').click();
+    await page.keyboard.press('Escape');
     await page.waitForFunction(() => new URL(window.location.href).searchParams.has('cat'));
     assert.equal(await length(), start + 2, 'a selection and a filter make entries');
 
@@ -283,8 +285,9 @@ test('without internet the online tiles say so once, and the offline map stays',
     await context.route('https://tile.openstreetmap.org/**', (route) => route.abort('internetdisconnected'));
     await page.goto(`${base}/?date=2020-08-27`);
     await ready(page);
+    // The layer control opens on hover; the box is ticked as a reader would, without waiting on the animation.
     await page.locator('.leaflet-control-layers').hover();
-    await page.locator('.leaflet-control-layers label:has-text("OpenStreetMap") input').check();
+    await page.locator('.leaflet-control-layers label:has-text("OpenStreetMap") input').check({ force: true });
     await page.waitForFunction(() => /could not be loaded/.test(document.querySelector('#notice').textContent), null, { timeout: 10000 });
     assert.equal(await page.locator('.leaflet-tile').count(), 0, 'the tile layer is taken off again');
     assert.ok(await page.locator('path.border-line').count() > 0, 'the offline map is there');

@@ -232,6 +232,8 @@ test('desktop: base map, places, timeline, list, card, URL state', async () => {
 
     // A category filter hides that category from the list and is kept in the URL.
     const cat = shoot.properties.category;
+    // The categories are chips in the top bar on wide screens, else in the filters panel.
+    if (!await page2.locator(`label[for="category-${cat}"]`).isVisible()) await page2.locator('#filters-toggle').click();
     await page2.locator(`label[for="category-${cat}"]`).click();
     assert.equal(await page2.locator(`#category-filter input[value="${cat}"]`).isChecked(), false);
     await page2.waitForFunction((c) => {

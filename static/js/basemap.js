@@ -4,6 +4,7 @@
 
 import L from './leaflet.js';
 import { el } from './dom.js';
+import { t } from './i18n.js';
 
 export const ATTRIBUTION = [
   'Border © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)',
@@ -118,7 +119,7 @@ export function createBaseMap(map, data) {
 
   // Labels: countries and seas, provinces (zoom ≥ 7), rivers (zoom ≥ 6.5).
   const labels = L.layerGroup().addTo(map);
-  for (const l of AREA_LABELS) bindMinZoom(map, textLabel(l.at, l.text, l.cls), l.minZoom);
+  for (const l of AREA_LABELS) bindMinZoom(map, textLabel(l.at, t(l.text), l.cls), l.minZoom);
   const provinceLabels = L.layerGroup();
   for (const f of data.provinces.features || []) {
     const name = f.properties && (f.properties.name_en || f.properties.name);
@@ -134,7 +135,7 @@ export function createBaseMap(map, data) {
     if (!name || seen.has(name) || f.properties.featurecla !== 'River') continue;
     seen.add(name);
     const at = pointAlong(f.geometry, name === 'Yalu' ? 0.55 : 0.35);
-    if (at) riverLabels.addLayer(textLabel(at, name === 'Yalu' ? 'Yalu (Amnok) River' : `${name} River`, 'label-river'));
+    if (at) riverLabels.addLayer(textLabel(at, name === 'Yalu' ? t('Yalu (Amnok) River') : t('{name} River', { name }), 'label-river'));
   }
   bindMinZoom(map, riverLabels, 6.75);
 

@@ -2,7 +2,12 @@
 // YYYY-MM-DD), never instants: they are handled as day numbers since
 // 1970-01-01 in UTC so that no time zone can shift them.
 
+import { language } from './i18n.js';
+
 const MS_PER_DAY = 86400000;
+const KO_WEEKDAYS = ['일요일', '월요일', '화요일', '수요일', '목요일', '금요일', '토요일'];
+const KO_SEASONS = { spring: '봄', summer: '여름', autumn: '가을', winter: '겨울' };
+const ko = () => language() === 'ko';
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -35,9 +40,10 @@ function parts(day) {
   return { y: d.getUTCFullYear(), m: d.getUTCMonth(), d: d.getUTCDate(), wd: d.getUTCDay() };
 }
 
-/** "Wednesday 26 August 2020" */
+/** "Wednesday 26 August 2020" ("2020년 8월 26일 수요일") */
 export function longDate(day) {
   const p = parts(day);
+  if (ko()) return `${p.y}년 ${p.m + 1}월 ${p.d}일 ${KO_WEEKDAYS[p.wd]}`;
   return `${WEEKDAYS[p.wd]} ${p.d} ${MONTHS[p.m]} ${p.y}`;
 }
 
@@ -46,6 +52,7 @@ export function shortDate(isoOrDay) {
   const day = typeof isoOrDay === 'number' ? isoOrDay : dayOf(isoOrDay);
   if (Number.isNaN(day)) return '';
   const p = parts(day);
+  if (ko()) return `${p.y}년 ${p.m + 1}월 ${p.d}일`;
   return `${p.d} ${MONTHS_SHORT[p.m]} ${p.y}`;
 }
 
@@ -97,6 +104,7 @@ export function incidentDateWords(props, { short = false, inferred = false } = {
   if (Number.isNaN(from)) return '';
   let to = dayOf(props.in_force_to || props.date_end || '');
   if (Number.isNaN(to) || to < from) to = from;
+  if (ko()) return koreanDateWords(props, from, to, inferred);
   const names = short ? MONTHS_SHORT : MONTHS;
   const pf = parts(from);
   const pt = parts(to);
@@ -153,4 +161,31 @@ function isWhole(from, to, unit) {
   // Seasons start in March, June, September and December and last three months.
   const months = (next.y - pf.y) * 12 + next.m - pf.m;
   return pf.m % 3 === 2 && months === 3;
+}
+
+/** incidentDateWords in Korean: "2020년 8월 26일", "2020년 5월 중", "2020년 5월 7~20일 사이", "2020년 봄". */
+function koreanDateWords(props, from, to, inferred) {
+  const pf = parts(from);
+  const pt = parts(to);
+  const ymd = (p) => `${p.y}년 ${p.m + 1}월 ${p.d}일`;
+  const days = () => {
+    if (from === to) return ymd(pf);
+    if (pf.y === pt.y && pf.m === pt.m) return `${pf.y}년 ${pf.m + 1}월 ${pf.d}~${pt.d}일`;
+    if (pf.y === pt.y) return `${pf.y}년 ${pf.m + 1}월 ${pf.d}일~${pt.m + 1}월 ${pt.d}일`;
+    return `${ymd(pf)}~${ymd(pt)}`;
+  };
+  const months = () => {
+    if (pf.y === pt.y && pf.m === pt.m) return `${pf.y}년 ${pf.m + 1}월`;
+    if (pf.y === pt.y) return `${pf.y}년 ${pf.m + 1}~${pt.m + 1}월`;
+    return `${pf.y}년 ${pf.m + 1}월~${pt.y}년 ${pt.m + 1}월`;
+  };
+  let text;
+  const precision = props.date_precision || 'day';
+  if (precision === 'day') text = days();
+  else if (precision === 'week' && to - from === 6) text = `${ymd(pf)}부터 한 주`;
+  else if (precision === 'season' && isWhole(from, to, 'season')) text = `${pf.m === 11 ? `${pf.y}~${String(pf.y + 1).slice(2)}년` : `${pf.y}년`} ${KO_SEASONS[SEASONS[pf.m]]}`;
+  else if (isWhole(from, to, 'year')) text = pf.y === pt.y ? `${pf.y}년 중` : `${pf.y}~${pt.y}년 사이`;
+  else if (isWhole(from, to, 'month')) text = pf.y === pt.y && pf.m === pt.m ? `${months()} 중` : `${months()} 사이`;
+  else text = `${days()} 사이`;
+  return inferred && props.date_inferred ? `${text}, 추정` : text;
 }

@@ -6,7 +6,8 @@ import { el } from './dom.js';
 import { CATEGORIES, VERIFICATION } from './categories.js';
 import { t } from './i18n.js';
 
-const wide = window.matchMedia('(min-width: 1101px)');
+// Chips need the top bar to themselves: the width where they and the other buttons fit.
+const wide = window.matchMedia('(min-width: 1500px)');
 const VERIFICATION_IDS = Object.keys(VERIFICATION);
 
 /**

@@ -41,3 +41,46 @@ export function t(english, vars) {
 export function count(n, one, many) {
   return t(n === 1 ? one : many, { n });
 }
+
+/**
+ * A field of the data in the reader's language where the data has it
+ * (title_ko beside title), else in English: {text, lang}, so that the
+ * element can say which language it holds.
+ */
+export function localized(props, field) {
+  const ko = props[`${field}_ko`];
+  if (lang === 'ko' && ko) return { text: ko, lang: 'ko' };
+  return { text: props[field] || '', lang: 'en' };
+}
+
+/** The language attribute for data text that is in English whatever the interface. */
+export function englishData() {
+  return lang === 'en' ? undefined : 'en';
+}
+
+const TRANSLATED_ATTRS = ['aria-label', 'title', 'placeholder', 'alt'];
+
+/**
+ * Puts a page's own markup (index.html, embed.html, present.html) into the
+ * current language: every text node and label attribute whose English is in
+ * the dictionary. Data text is added later by the modules, already in the
+ * right language; elements marked data-no-translate are left alone.
+ */
+export function translateDocument(root = document.documentElement) {
+  if (lang === 'en') return;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) => (n.nodeType === 1 && (n.closest('[data-no-translate], script, style')) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+  });
+  for (let n = walker.currentNode; n; n = walker.nextNode()) {
+    if (n.nodeType === 3) {
+      const text = n.nodeValue.trim();
+      if (text && KO[text]) n.nodeValue = n.nodeValue.replace(text, KO[text]);
+    } else {
+      for (const a of TRANSLATED_ATTRS) {
+        const v = n.getAttribute(a);
+        if (v && KO[v.trim()]) n.setAttribute(a, KO[v.trim()]);
+      }
+    }
+  }
+  if (KO[document.title]) document.title = KO[document.title];
+}

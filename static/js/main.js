@@ -29,7 +29,8 @@ import { isInForce, periodOf, passes } from './incidents.js';
 import { el, debounce } from './dom.js';
 import { CATEGORIES, VERIFICATION } from './categories.js';
 import { dayOf, isoOf, longDate, monthStart, monthEnd } from './dates.js';
-import { t } from './i18n.js';
+import { t, setLanguage, browserLanguage, translateDocument, language } from './i18n.js';
+import { setupAbout } from './about.js';
 
 const DEFAULT_RANGE = { min: dayOf('2020-01-01'), max: dayOf('2021-04-30') };
 const DEFAULT_DAY = dayOf('2020-08-26');
@@ -60,11 +61,11 @@ function showProblems(problems) {
 function describeStaticData() {
   const p = $('.data-links');
   if (!p) return;
-  p.replaceChildren('The data: every incident as ',
-    el('a', { href: siteURL('data/incidents.geojson'), download: 'borderline-incidents.geojson' }, 'GeoJSON'), ' or ',
+  p.replaceChildren(`${t('The data: every incident as')} `,
+    el('a', { href: siteURL('data/incidents.geojson'), download: 'borderline-incidents.geojson' }, 'GeoJSON'), ` ${t('or')} `,
     el('a', { href: siteURL('data/incidents.csv'), download: 'borderline-incidents.csv' }, 'CSV'),
-    ', and ', el('a', { href: siteURL('data/') }, 'every layer as a file'), ' (the Borderline server also offers them to QGIS); ',
-    el('a', { href: pageURL('cite') }, 'how to cite'), '.');
+    `, ${t('and')} `, el('a', { href: siteURL('data/') }, t('every layer as a file')), ` (${t('the Borderline server also offers them to QGIS')}); `,
+    el('a', { href: pageURL('cite') }, t('how to cite')), '.');
 }
 
 /** The filters a URL state asks for, as Sets (null: all). */
@@ -81,7 +82,10 @@ async function start() {
   // The embed is a small window whatever the screen: list and card live in a sheet.
   const compact = () => embed || phoneQuery.matches;
   const { state: initial, problems } = readState();
+  setLanguage(initial.lang || browserLanguage());
+  translateDocument();
   const state = {
+    labels: initial.labels || language(),
     mode: initial.mode || 'day',
     window: initial.window || DEFAULT_WINDOW,
     selectedId: initial.incident || null,
@@ -97,6 +101,11 @@ async function start() {
     legendOpen,
     // The embed credits the sources and map data in its own footer.
     attribution: !embed,
+    labels: state.labels,
+    onLabels: (labels) => {
+      state.labels = labels;
+      commit('push');
+    },
     onSelect: (id, opts) => select(id, opts),
   });
   const { map } = view;
@@ -144,7 +153,8 @@ async function start() {
       query: state.query || undefined,
       place: state.place || undefined,
       lang: initial.lang,
-      labels: initial.labels,
+      // Labels are in the URL when they differ from the interface's language.
+      labels: state.labels !== language() ? state.labels : undefined,
     });
   }
   const stateListeners = [];
@@ -371,6 +381,23 @@ async function start() {
     onChange: (fn) => stateListeners.push(fn),
   };
   if (STATIC) describeStaticData();
+  setupAbout();
+  // The language switch opens this view in the other language.
+  const langBtn = $('#lang-btn');
+  if (langBtn) {
+    const other = language() === 'ko' ? 'en' : 'ko';
+    langBtn.textContent = other === 'ko' ? '한국어' : 'English';
+    langBtn.lang = other;
+    langBtn.hreflang = other;
+    const updateLang = () => {
+      const q = new URLSearchParams(currentSearch());
+      q.set('lang', other);
+      q.delete('labels');
+      langBtn.href = `${window.location.pathname}?${q.toString().replace(/%2C/g, ',')}`;
+    };
+    stateListeners.push(updateLang);
+    updateLang();
+  }
   if (embed) setupEmbedFrame({ current, panel });
   else setupShare({ current });
   // On paper: what is listed, under the map as it is on screen.
@@ -393,6 +420,11 @@ async function start() {
     state.filters = filtersOf(s, outlets, []);
     state.query = s.query || '';
     state.place = s.place || null;
+    const labels = s.labels || language();
+    if (labels !== state.labels) {
+      state.labels = labels;
+      view.setLabels(labels);
+    }
     typing = false;
     timeline.setDay(state.day, { silent: true });
     timeline.setMode(state.mode, state.window);

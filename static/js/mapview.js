@@ -12,6 +12,8 @@ import { PlaceLayer, POINT_KINDS } from './places.js';
 import { AreaHighlight } from './areas.js';
 import { IncidentLayer } from './markers.js';
 import { createLegend } from './legend.js';
+import { el } from './dom.js';
+import { t } from './i18n.js';
 
 // The open legend's width (app.css .legend); the first view leaves room for it.
 const LEGEND_WIDTH = 300;
@@ -84,13 +86,16 @@ export class MapView {
     // Labels make way for the open legend and come back when it closes.
     map.getContainer().querySelector('.legend-toggle')
       .addEventListener('click', () => requestAnimationFrame(() => this.places.declutter()));
+    this.labels = options.labels || 'en';
+    if (this.labels !== 'en') this.places.setLabels(this.labels);
+    if (options.labelSwitch !== false) this.addLabelSwitch();
     if (options.layersControl !== false) {
       L.control.layers(null, {
-        'Places': this.places.group,
-        'Incidents': this.incidents.group,
-        'Provinces': this.base.provinces,
-        'Rivers': this.base.rivers,
-        'OpenStreetMap tiles (online)': this.base.osm,
+        [t('Places')]: this.places.group,
+        [t('Incidents')]: this.incidents.group,
+        [t('Provinces')]: this.base.provinces,
+        [t('Rivers')]: this.base.rivers,
+        [t('OpenStreetMap tiles (online)')]: this.base.osm,
       }, { position: 'topright', collapsed: true }).addTo(map);
     }
     this.fine = null;
@@ -120,6 +125,40 @@ export class MapView {
       }).catch(() => { this.fine = null; }); // kept simplified; the next zoom tries again
     }
     return this.fine;
+  }
+
+  /**
+   * A button that switches the place labels between English and the local
+   * names (Korean in Korea, Chinese in China); onLabels(labels) is told.
+   */
+  addLabelSwitch() {
+    const view = this;
+    const Switch = L.Control.extend({
+      options: { position: 'topright' },
+      onAdd() {
+        const btn = el('button', {
+          type: 'button', class: 'label-switch', 'aria-pressed': view.labels === 'ko' ? 'true' : 'false',
+          title: t('Place names in Korean and Chinese'),
+        }, el('span', { class: 'visually-hidden' }, t('Place names in Korean and Chinese')),
+        el('span', { 'aria-hidden': 'true', lang: 'ko' }, '한'), el('span', { 'aria-hidden': 'true', lang: 'zh' }, '中'));
+        view.labelButton = btn;
+        btn.addEventListener('click', () => {
+          view.setLabels(view.labels === 'ko' ? 'en' : 'ko');
+          if (view.options.onLabels) view.options.onLabels(view.labels);
+        });
+        const box = el('div', { class: 'leaflet-control leaflet-bar label-switch-box' }, btn);
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      },
+    });
+    new Switch().addTo(this.map);
+  }
+
+  /** Labels the places in English ('en') or their local names ('ko'). */
+  setLabels(labels) {
+    this.labels = labels;
+    if (this.labelButton) this.labelButton.setAttribute('aria-pressed', labels === 'ko' ? 'true' : 'false');
+    this.places.setLabels(labels);
   }
 
   /** The border and the towns within 200 km of it (Pyongyang is 160 km away). */

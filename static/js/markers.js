@@ -9,7 +9,7 @@ import L from './leaflet.js';
 import { svg, el } from './dom.js';
 import { category, verification } from './categories.js';
 import { incidentDateWords } from './dates.js';
-import { t } from './i18n.js';
+import { t, localized } from './i18n.js';
 
 export function markerStyle(props) {
   const precision = props.location_precision || 'exact';
@@ -81,7 +81,7 @@ export function latLngsOf(feature) {
 function tooltipContent(it) {
   const cat = category(it.category);
   return el('span', { class: 'tip' },
-    el('strong', null, it.props.title || it.id),
+    el('strong', { lang: localized(it.props, 'title').lang }, localized(it.props, 'title').text || it.id),
     el('span', { class: 'tip-meta' }, `${t(cat.label)} · ${incidentDateWords(it.props, { short: true, inferred: true })}`));
 }
 
@@ -206,7 +206,7 @@ export class IncidentLayer {
   label(it) {
     const cat = category(it.category);
     const v = verification(it.props.verification, it.props.verification_label);
-    return `${t(cat.label)}: ${it.props.title || it.id} — ${incidentDateWords(it.props, { short: true, inferred: true })}${it.props.verification === 'single_source' ? ` — ${t(v.label)}` : ''}`;
+    return `${t(cat.label)}: ${localized(it.props, 'title').text || it.id} — ${incidentDateWords(it.props, { short: true, inferred: true })}${it.props.verification === 'single_source' ? ` — ${t(v.label)}` : ''}`;
   }
 
   decorate(marker, w) {

@@ -7,7 +7,7 @@ import { category, verification, LOCATION_PRECISION, PLACE_KINDS } from './categ
 import { incidentDateWords, shortDate, longDate } from './dates.js';
 import { isInForce } from './incidents.js';
 import { placeNames, distanceText } from './places.js';
-import { t, count } from './i18n.js';
+import { t, count, localized, englishData } from './i18n.js';
 
 export const OFF_MAP_HEADING = 'No single location / outside the map';
 const OFF_MAP_NOTE = 'These concern the whole country or happened abroad (Geneva, New York, Thailand…), so they have no marker on the map.';
@@ -23,7 +23,7 @@ export function categoryChip(catId, { full = true } = {}) {
   const cat = category(catId);
   return el('span', { class: ['chip', `cat-${cat.id}`] },
     el('span', { class: 'chip-letter', 'aria-hidden': 'true', style: { background: cat.color, color: cat.ink } }, cat.letter),
-    el('span', { class: 'chip-label' }, full ? cat.label : cat.short));
+    el('span', { class: 'chip-label' }, t(full ? cat.label : cat.short)));
 }
 
 export class Panel {
@@ -223,7 +223,7 @@ export class Panel {
             type: 'button', class: ['incident-item', selected && 'is-selected', off && 'is-not-in-force', `cat-${it.category}`],
             dataset: { id: it.id, incidentId: it.id }, 'aria-current': selected ? 'true' : undefined,
           },
-          el('span', { class: 'item-title' }, p.title || it.id),
+          el('span', { class: 'item-title', lang: localized(p, 'title').lang }, localized(p, 'title').text || it.id),
           el('span', { class: 'item-meta' },
             categoryChip(it.category, { full: false }),
             el('span', { class: 'item-date' }, incidentDateWords(p, { short: true, inferred: true })),
@@ -253,66 +253,70 @@ export class Panel {
     const places = Array.isArray(p.places) ? p.places : [];
     const sources = Array.isArray(p.sources) ? p.sources : [];
 
-    const title = el('h2', { class: 'card-title', id: 'card-title', tabindex: '-1' }, p.title || item.id);
+    const name = localized(p, 'title');
+    const summary = localized(p, 'summary');
+    const en = englishData();
+    const title = el('h2', { class: 'card-title', id: 'card-title', tabindex: '-1', lang: name.lang }, name.text || item.id);
     card.appendChild(el('div', { class: 'card-top' },
       el('button', { type: 'button', class: 'back-btn', onclick: () => this.onClose() },
-        el('span', { 'aria-hidden': 'true' }, '← '), this.searching ? 'Back to the search results' : 'All incidents in force'),
+        el('span', { 'aria-hidden': 'true' }, '← '), this.searching ? t('Back to the search results') : t('All incidents shown')),
       categoryChip(item.category)));
     card.appendChild(title);
     if (!inForce) {
       card.appendChild(el('p', { class: 'notice' },
-        `Not in force on ${longDate(day)}. On the map from ${shortDate(item.from)} to ${shortDate(item.to)}.`));
+        t('Not in force on {day}. On the map from {from} to {to}.', { day: longDate(day), from: shortDate(item.from), to: shortDate(item.to) })));
     }
-    if (p.summary) card.appendChild(el('p', { class: 'card-summary' }, p.summary));
+    if (summary.text) card.appendChild(el('p', { class: 'card-summary', lang: summary.lang }, summary.text));
 
     const facts = el('dl', { class: 'facts' });
     const fact = (term, ...desc) => {
       facts.appendChild(el('dt', null, term));
       facts.appendChild(el('dd', null, ...desc));
     };
-    fact('When',
+    fact(t('When'),
       el('span', { class: 'fact-main' }, incidentDateWords(p)),
-      p.date_inferred ? el('span', { class: 'badge badge-muted' }, 'date inferred') : null,
-      p.date_note ? el('span', { class: 'fact-note' }, p.date_inferred ? `Inferred: ${p.date_note}` : p.date_note) : null,
-      el('span', { class: 'fact-note' }, `Shown on the map ${item.from === item.to ? `on ${shortDate(item.from)}` : `from ${shortDate(item.from)} to ${shortDate(item.to)}`}.`));
-    fact('Where',
+      p.date_inferred ? el('span', { class: 'badge badge-muted' }, t('date inferred')) : null,
+      p.date_note ? el('span', { class: 'fact-note' }, p.date_inferred ? `${t('Inferred')}: ` : null, el('span', { lang: en }, p.date_note)) : null,
+      el('span', { class: 'fact-note' }, item.from === item.to
+        ? t('Shown on the map on {day}.', { day: shortDate(item.from) })
+        : t('Shown on the map from {from} to {to}.', { from: shortDate(item.from), to: shortDate(item.to) })));
+    fact(t('Where'),
       places.length
         ? el('ul', { class: 'place-list' }, places.map((pl) => el('li', null,
-          pl.name || pl.id, pl.kind ? el('span', { class: 'fact-note-inline' }, ` (${(PLACE_KINDS[pl.kind] || pl.kind).toLowerCase()})`) : null)))
-        : el('span', { class: 'fact-main' }, 'No named place'),
-      p.location_precision ? el('span', { class: 'fact-note' }, `Location precision: ${LOCATION_PRECISION[p.location_precision] || p.location_precision}`) : null,
-      p.location_note ? el('span', { class: 'fact-note' }, p.location_note) : null,
+          pl.name || pl.id, pl.kind ? el('span', { class: 'fact-note-inline' }, ` (${t(PLACE_KINDS[pl.kind] || pl.kind).toLowerCase()})`) : null)))
+        : el('span', { class: 'fact-main' }, t('No named place')),
+      p.location_precision ? el('span', { class: 'fact-note' }, `${t('Location precision')}: ${t(LOCATION_PRECISION[p.location_precision] || p.location_precision)}`) : null,
+      p.location_note ? el('span', { class: 'fact-note', lang: en }, p.location_note) : null,
       item.offMap
-        ? el('span', { class: 'fact-note offmap-note' }, 'No single location on this map: listed without a marker.')
-        : el('button', { type: 'button', class: 'link-btn', onclick: () => this.onShowOnMap(item.id) }, 'Show on map'));
-    fact('Verification',
-      el('span', { class: ['badge', `badge-${v.level}`] }, p.verification === 'single_source' ? v.label : (p.verification_label || v.label)),
-      p.verification_note ? el('span', { class: 'fact-note' }, p.verification_note) : null);
+        ? el('span', { class: 'fact-note offmap-note' }, t('No single location on this map: listed without a marker.'))
+        : el('button', { type: 'button', class: 'link-btn', onclick: () => this.onShowOnMap(item.id) }, t('Show on map')));
+    fact(t('Verification'),
+      el('span', { class: ['badge', `badge-${v.level}`] }, t(v.label)),
+      p.verification_note ? el('span', { class: 'fact-note', lang: en }, p.verification_note) : null);
     card.appendChild(facts);
 
     if (p.contradictions) {
       card.appendChild(el('div', { class: 'contradictions', role: 'note' },
-        el('h3', null, el('span', { 'aria-hidden': 'true', class: 'warn-icon' }, '⚠'), ' Contradictions between reports'),
-        el('p', null, p.contradictions)));
+        el('h3', null, el('span', { 'aria-hidden': 'true', class: 'warn-icon' }, '⚠'), ` ${t('Contradictions between reports')}`),
+        el('p', { lang: en }, p.contradictions)));
     }
 
     if (sources.length) {
-      card.appendChild(el('h3', { class: 'sources-heading' }, sources.length === 1 ? 'Source' : `Sources (${sources.length})`));
+      card.appendChild(el('h3', { class: 'sources-heading' }, sources.length === 1 ? t('Source') : t('Sources ({n})', { n: sources.length })));
       card.appendChild(el('ol', { class: 'sources' }, sources.map((s) => el('li', { class: 'source' },
-        el('span', { class: 'source-outlet' }, s.outlet || 'Unknown outlet'),
-        s.original_reporter ? el('span', { class: 'source-reporter' }, ` reporting ${s.original_reporter}`) : null,
-        s.headline ? el('span', { class: 'source-headline' },
+        el('span', { class: 'source-outlet' }, s.outlet || t('Unknown outlet')),
+        s.original_reporter ? el('span', { class: 'source-reporter' }, ` ${t('reporting')} `, el('span', { lang: en }, s.original_reporter)) : null,
+        s.headline ? el('span', { class: 'source-headline', lang: en },
           externalLink(s.url, `“${s.headline}”`),
           // Say so when there is no usable link.
-          safeHttpUrl(s.url) ? null : el('span', { class: 'fact-note-inline' }, ' (no link)')) : null,
+          safeHttpUrl(s.url) ? null : el('span', { class: 'fact-note-inline' }, ` (${t('no link')})`)) : null,
         s.published ? el('span', { class: 'source-date' },
           // A date the report does not print is our estimate: say so, and why.
-          s.published_inferred ? `Published about ${shortDate(s.published) || s.published} ` : `Published ${shortDate(s.published) || s.published}`,
-          s.published_inferred ? el('span', { class: 'badge badge-muted' }, 'date inferred') : null) : null,
-        s.published_inferred && s.published_note ? el('span', { class: 'source-note' }, s.published_note) : null))));
+          s.published_inferred ? `${t('Published about {date}', { date: shortDate(s.published) || s.published })} ` : t('Published {date}', { date: shortDate(s.published) || s.published }),
+          s.published_inferred ? el('span', { class: 'badge badge-muted' }, t('date inferred')) : null) : null,
+        s.published_inferred && s.published_note ? el('span', { class: 'source-note', lang: en }, s.published_note) : null))));
     }
-    if (p.research_ref) card.appendChild(el('p', { class: 'card-ref' }, `Incident ${item.id} · research note ${p.research_ref}`));
-    else card.appendChild(el('p', { class: 'card-ref' }, `Incident ${item.id}`));
+    card.appendChild(el('p', { class: 'card-ref' }, t('Incident {id}', { id: item.id })));
 
     this.listView.hidden = true;
     card.hidden = false;

@@ -3,12 +3,12 @@
 
 import L from './leaflet.js';
 import { el } from './dom.js';
-import { t } from './i18n.js';
+import { t, englishData } from './i18n.js';
 import { COUNTRY_NAMES, PLACE_KINDS, LOCATION_PRECISION } from './categories.js';
 
 function sideText(side) {
-  if (side === 'KP') return 'North Korean side';
-  if (side === 'CN') return 'Chinese side';
+  if (side === 'KP') return t('North Korean side');
+  if (side === 'CN') return t('Chinese side');
   return '';
 }
 
@@ -18,7 +18,19 @@ export function distanceText(p) {
   if (typeof km !== 'number' || !Number.isFinite(km)) return null;
   const rounded = km < 10 ? km.toLocaleString('en-GB', { maximumFractionDigits: 1 }) : Math.round(km).toLocaleString('en-GB');
   const side = sideText(p.border_side);
-  return `${rounded} km from the border${side ? `, ${side}` : ''}`;
+  return side ? t('{km} km from the border, {side}', { km: rounded, side }) : t('{km} km from the border', { km: rounded });
+}
+
+/**
+ * A place's label in a label language: 'en' (English), or 'ko' for the
+ * local names — Korean in Korea, Chinese in China — tagged with theirs.
+ */
+export function labelNode(p, labels) {
+  if (labels === 'ko') {
+    if (p.country === 'CN' && p.name_zh) return el('span', { lang: 'zh' }, p.name_zh);
+    if (p.name_ko) return el('span', { lang: 'ko' }, p.name_ko);
+  }
+  return el('span', { lang: 'en' }, p.name_en || '');
 }
 
 /** The language of a name by its script: Hangul is Korean, Han characters Chinese. */
@@ -36,16 +48,16 @@ export function placeNames(p) {
 }
 
 export function placePopup(p) {
-  const region = [p.admin1, COUNTRY_NAMES[p.country] || p.country].filter(Boolean).join(', ');
+  const region = [p.admin1, t(COUNTRY_NAMES[p.country] || p.country)].filter(Boolean).join(', ');
   const alt = Array.isArray(p.alt_names) ? p.alt_names.filter(Boolean) : [];
   return el('div', { class: 'place-popup' },
-    el('h3', null, p.name_en || 'Unnamed place', placeNames(p)),
-    el('p', { class: 'place-kind' }, [PLACE_KINDS[p.kind] || p.kind, region].filter(Boolean).join(' — ')),
+    el('h3', null, p.name_en || t('Unnamed place'), placeNames(p)),
+    el('p', { class: 'place-kind' }, [t(PLACE_KINDS[p.kind] || p.kind), region].filter(Boolean).join(' — ')),
     distanceText(p) ? el('p', { class: 'place-distance' }, distanceText(p)) : null,
     alt.length ? el('p', { class: 'place-alt' }, `${t('Also spelled')}: `, alt.flatMap((n, i) => [i ? ', ' : null, el('span', { lang: scriptLang(n) }, n)])) : null,
-    p.location_precision ? el('p', { class: 'place-precision' }, `Location: ${LOCATION_PRECISION[p.location_precision] || p.location_precision}`) : null,
-    p.notes ? el('p', { class: 'place-notes' }, p.notes) : null,
-    p.coord_source ? el('p', { class: 'place-source' }, `Coordinates: ${p.coord_source}`) : null);
+    p.location_precision ? el('p', { class: 'place-precision' }, `${t('Location')}: ${t(LOCATION_PRECISION[p.location_precision] || p.location_precision)}`) : null,
+    p.notes ? el('p', { class: 'place-notes', lang: englishData() }, p.notes) : null,
+    p.coord_source ? el('p', { class: 'place-source' }, `${t('Coordinates')}: `, el('span', { lang: englishData() }, p.coord_source)) : null);
 }
 
 function pointOf(feature) {
@@ -102,7 +114,7 @@ export class PlaceLayer {
         className: `place-marker place-${p.kind || 'point'}`,
       });
       const title = `${p.name_en || ''}${p.name_ko ? ` (${p.name_ko})` : ''}`;
-      marker.bindTooltip(el('span', null, p.name_en || ''), {
+      marker.bindTooltip(labelNode(p, 'en'), {
         permanent: true, direction: 'right', offset: [5, 0], pane: 'placeLabels', className: 'place-label',
       });
       marker.bindPopup(() => placePopup(p), { maxWidth: 280 });
@@ -131,6 +143,12 @@ export class PlaceLayer {
   }
 
   addTo(map) { this.group.addTo(map); return this; }
+
+  /** Labels the places in English ('en') or in their local names ('ko'). */
+  setLabels(labels) {
+    for (const e of this.entries) e.marker.setTooltipContent(labelNode(e.props, labels));
+    requestAnimationFrame(() => this.declutter());
+  }
 
   /** Opens a place's popup (a place chosen in the search). */
   open(id) {

@@ -17,6 +17,11 @@ import { category, verification } from './categories.js';
 import { isoOf, longDate, shortDate, monthStart, monthEnd, incidentDateWords } from './dates.js';
 import { placesText, sourceShort, sourceLong } from './describe.js';
 import { printableMap } from './print.js';
+import { readState } from './state.js';
+import { t, localized, setLanguage, browserLanguage, translateDocument } from './i18n.js';
+
+/** A story's or step's text in the reader's language where it has it. */
+const stepText = (obj, field) => localized(obj, field).text;
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const DEFAULT_STORY = 'closure';
@@ -54,35 +59,40 @@ function renderCard(step, item) {
   // The category and how sure the report is, before anything else is read.
   clear($('#step-kicker')).append(
     el('span', { class: 'chip-letter', 'aria-hidden': 'true', style: { background: cat.color, color: cat.ink } }, cat.letter),
-    el('span', null, cat.label),
-    el('span', { class: ['badge', `badge-${v.level}`] }, v.label));
-  $('#step-title').textContent = step.title;
-  $('#step-intro').textContent = step.intro;
+    el('span', null, t(cat.label)),
+    el('span', { class: ['badge', `badge-${v.level}`] }, t(v.label)));
+  $('#step-title').textContent = stepText(step, 'title');
+  $('#step-title').lang = localized(step, 'title').lang;
+  $('#step-intro').textContent = stepText(step, 'intro');
+  $('#step-intro').lang = localized(step, 'intro').lang;
   const facts = clear($('#step-facts'));
   const fact = (term, ...desc) => facts.append(el('dt', null, term), el('dd', null, ...desc));
-  fact('When', incidentDateWords(p), p.date_inferred ? el('span', { class: 'badge badge-muted' }, 'inferred') : null);
-  fact('Where', placesText(p), item.offMap ? el('span', { class: 'fact-aside' }, ' — no single place on the map') : null);
+  fact(t('When'), incidentDateWords(p), p.date_inferred ? el('span', { class: 'badge badge-muted' }, t('inferred')) : null);
+  fact(t('Where'), placesText(p), item.offMap ? el('span', { class: 'fact-aside' }, ` — ${t('no single place on the map')}`) : null);
   const sources = Array.isArray(p.sources) ? p.sources : [];
-  fact(sources.length === 1 ? 'Source' : 'Sources', sources.map(sourceShort).join('\u00a0· '));
+  fact(sources.length === 1 ? t('Source') : t('Sources'), sources.map(sourceShort).join('\u00a0· '));
 }
 
 /** Every step, for the printed handout. */
 function renderPrint(story, steps) {
   const root = clear($('#story-print'));
-  root.append(el('h2', null, 'The story, step by step'), story.description ? el('p', { class: 'print-lead' }, story.description) : null);
+  root.append(el('h2', null, t('The story, step by step')), story.description ? el('p', { class: 'print-lead' }, stepText(story, 'description')) : null);
   root.appendChild(el('ol', { class: 'print-steps' }, steps.map(({ step, item }) => {
     const p = item.props;
     const v = verification(p.verification, p.verification_label);
     return el('li', null,
-      el('h3', null, step.title),
-      el('p', null, step.intro),
-      el('p', { class: 'print-facts' }, `${incidentDateWords(p)}${p.date_inferred ? ' (date inferred)' : ''} · ${placesText(p)} · ${v.label}`),
+      el('h3', null, stepText(step, 'title')),
+      el('p', null, stepText(step, 'intro')),
+      el('p', { class: 'print-facts' }, `${incidentDateWords(p, { inferred: true })} · ${placesText(p)} · ${t(v.label)}`),
       el('ul', { class: 'print-sources' }, (p.sources || []).map((s) => el('li', null, sourceLong(s)))));
   })));
 }
 
 async function start() {
   const params = readPresentState();
+  const { state: url } = readState();
+  setLanguage(url.lang || browserLanguage());
+  translateDocument();
   const narrow = window.matchMedia('(max-width: 700px)').matches;
   const view = new MapView('map', {
     legendOpen: false, layersControl: false, scale: false, keyboard: false, phone: narrow,
@@ -93,7 +103,7 @@ async function start() {
     [loaded, story] = await Promise.all([loadMapData(), fetchStory(params.story)]);
   } catch (err) {
     setStatus('');
-    $('#step-title').textContent = 'This presentation could not be loaded';
+    $('#step-title').textContent = t('This presentation could not be loaded');
     $('#step-intro').textContent = err.message;
     $('#step-facts').replaceChildren(el('p', null, el('a', { href: pageURL('map') }, 'Open the map')));
     document.body.dataset.ready = 'error';
@@ -103,12 +113,12 @@ async function start() {
   const { source } = loaded;
   const steps = story.steps.map((step) => ({ step, item: source.get(step.incident) })).filter((s) => s.item);
   if (!steps.length) {
-    setStatus('This story has no incident on this map.', { error: true });
+    setStatus(t('This story has no incident on this map.'), { error: true });
     return;
   }
   const ext = source.extent();
-  $('#story-title').textContent = story.title;
-  document.title = `${story.title} — Borderline`;
+  $('#story-title').textContent = stepText(story, 'title');
+  document.title = `${stepText(story, 'title')} — Borderline`;
   const axis = new TimeAxis($('#time-axis'), { min: monthStart(ext.min), max: monthEnd(ext.max) });
   renderPrint(story, steps);
 
@@ -127,7 +137,7 @@ async function start() {
     const { step, item } = steps[index];
     const day = item.from;
     renderCard(step, item);
-    $('#step-counter').textContent = `${index + 1} of ${steps.length}`;
+    $('#step-counter').textContent = t('{n} of {all}', { n: index + 1, all: steps.length });
     // A date known only to the month, season or year is said as such; the
     // map shows the first day of that span, which the note says.
     const words = incidentDateWords(item.props);
@@ -135,20 +145,21 @@ async function start() {
       ? longDate(day)
       : words.charAt(0).toUpperCase() + words.slice(1),
     item.props.date_precision && item.props.date_precision !== 'day'
-      ? el('span', { class: 'present-date-note' }, `The map shows ${shortDate(day)}, the first day of that span.`) : null);
+      ? el('span', { class: 'present-date-note' }, t('The map shows {day}, the first day of that span.', { day: shortDate(day) })) : null);
     axis.set(item.from, item.to, day);
     $('#prev').disabled = !autoplay && index === 0;
     $('#next').disabled = !autoplay && index === steps.length - 1;
-    const mapSearch = buildSearch({ date: isoOf(day), incident: item.id });
+    const mapSearch = buildSearch({ date: isoOf(day), incident: item.id, lang: url.lang });
     $('#open-map').href = pageURL('map', mapSearch);
     const q = new URLSearchParams({ story: story.id, step: String(index + 1) });
     if (autoplay) q.set('autoplay', String(autoplay));
+    if (url.lang) q.set('lang', url.lang);
     window.history.replaceState(null, '', `${window.location.pathname}?${q}`);
-    clear($('#print-head')).append(el('h1', null, story.title),
-      el('p', { class: 'print-view' }, el('strong', null, `Step ${index + 1} of ${steps.length}: ${step.title}`), ` · the map on ${longDate(day)}`));
+    clear($('#print-head')).append(el('h1', null, stepText(story, 'title')),
+      el('p', { class: 'print-view' }, el('strong', null, t('Step {n} of {all}: {title}', { n: index + 1, all: steps.length, title: stepText(step, 'title') })), ` · ${t('the map on {day}', { day: longDate(day) })}`));
     document.body.dataset.step = String(index + 1);
     document.body.dataset.day = isoOf(day);
-    announce(`Step ${index + 1} of ${steps.length}: ${step.title}. ${incidentDateWords(item.props)}.`);
+    announce(`${t('Step {n} of {all}: {title}', { n: index + 1, all: steps.length, title: stepText(step, 'title') })}. ${incidentDateWords(item.props)}.`);
 
     view.show(await source.inForce(day, null), day);
     const areas = await view.select(item);
@@ -174,12 +185,12 @@ async function start() {
   const autoBtn = $('#autoplay');
   function setAutoplay(on) {
     autoplay = on ? (params.autoplay || autoplay) : null;
-    autoBtn.textContent = on ? `Pause (every ${params.autoplay} s)` : 'Resume';
+    autoBtn.textContent = on ? t('Pause (every {n} s)', { n: params.autoplay }) : t('Resume');
     show(index, { animate: false });
   }
   if (params.autoplay) {
     autoBtn.hidden = false;
-    autoBtn.textContent = `Pause (every ${params.autoplay} s)`;
+    autoBtn.textContent = t('Pause (every {n} s)', { n: params.autoplay });
     autoBtn.addEventListener('click', () => setAutoplay(!autoplay));
   }
 
@@ -194,13 +205,13 @@ async function start() {
       if (document.fullscreenElement) await document.exitFullscreen();
       else await document.documentElement.requestFullscreen();
     } catch {
-      announce('Full screen is not available here; use the browser’s own full-screen key (F11).');
+      announce(t('Full screen is not available here; use the browser’s own full-screen key (F11).'));
     }
   }
   fsBtn.hidden = !document.fullscreenEnabled;
   fsBtn.addEventListener('click', toggleFullscreen);
   document.addEventListener('fullscreenchange', () => {
-    fsBtn.textContent = document.fullscreenElement ? 'Exit full screen' : 'Full screen';
+    fsBtn.textContent = document.fullscreenElement ? t('Exit full screen') : t('Full screen');
     view.map.invalidateSize();
   });
 

@@ -7,7 +7,8 @@
 
 import { el, clear } from './dom.js';
 import { CATEGORIES, verification } from './categories.js';
-import { incidentDateWords, longDate } from './dates.js';
+import { incidentDateWords, longDate, shortDate } from './dates.js';
+import { t, count, localized, englishData } from './i18n.js';
 import { placesText, sourceLong } from './describe.js';
 
 /** Calls `before` and `after` around printing, however it is started. */
@@ -56,14 +57,14 @@ function incidentEntry(it) {
   const cat = CATEGORIES.find((c) => c.id === p.category);
   const sources = Array.isArray(p.sources) ? p.sources : [];
   return el('li', { class: 'print-incident' },
-    el('h3', null, p.title || it.id),
+    el('h3', { lang: localized(p, 'title').lang }, localized(p, 'title').text || it.id),
     el('p', { class: 'print-meta' },
-      el('span', { class: 'print-cat' }, cat ? `${cat.letter} · ${cat.label}` : p.category), ' — ',
-      `${incidentDateWords(p)}${p.date_inferred ? ' (date inferred)' : ''}`, ' — ',
-      placesText(p), it.offMap ? ' (no single place on the map)' : '', ' — ',
-      el('strong', null, v.label)),
-    p.summary ? el('p', { class: 'print-summary' }, p.summary) : null,
-    p.contradictions ? el('p', { class: 'print-contradictions' }, `Contradictions between reports: ${p.contradictions}`) : null,
+      el('span', { class: 'print-cat' }, cat ? `${cat.letter} · ${t(cat.label)}` : p.category), ' — ',
+      incidentDateWords(p, { inferred: true }), ' — ',
+      placesText(p), it.offMap ? ` (${t('no single place on the map')})` : '', ' — ',
+      el('strong', null, t(v.label))),
+    p.summary ? el('p', { class: 'print-summary', lang: localized(p, 'summary').lang }, localized(p, 'summary').text) : null,
+    p.contradictions ? el('p', { class: 'print-contradictions' }, `${t('Contradictions between reports')}: `, el('span', { lang: englishData() }, p.contradictions)) : null,
     sources.length ? el('ol', { class: 'print-sources' }, sources.map((s) => el('li', null, sourceLong(s)))) : null);
 }
 
@@ -73,23 +74,23 @@ function incidentEntry(it) {
  * permalink}; items are IncidentSource items.
  */
 export function renderReport(head, report, { day, categories, query, permalink }, items) {
-  const cats = categories.length === CATEGORIES.length ? 'all categories'
-    : `only ${categories.map((id) => CATEGORIES.find((c) => c.id === id).label).join(', ')}`;
+  const cats = categories.length === CATEGORIES.length ? t('all categories')
+    : t('only {list}', { list: categories.map((id) => t(CATEGORIES.find((c) => c.id === id).label)).join(', ') });
   const n = items.length;
   const what = query
-    ? `${n} incident${n === 1 ? '' : 's'} matching “${query}” at any date`
-    : `${n} incident${n === 1 ? '' : 's'} in force on ${longDate(day)}`;
+    ? count(n, '{n} incident matching “{q}” at any date', '{n} incidents matching “{q}” at any date').replace('{q}', query)
+    : count(n, '{n} incident in force on {day}', '{n} incidents in force on {day}').replace('{day}', longDate(day));
   clear(head).append(
-    el('h1', null, 'Borderline: the North Korea–China border in the COVID-19 closure, 2020–2021'),
-    el('p', { class: 'print-view' }, el('strong', null, `The map on ${longDate(day)}`), ` · ${what} · ${cats}`),
-    el('p', { class: 'print-link' }, `This view online: ${permalink}`));
+    el('h1', null, t('Borderline: the North Korea–China border in the COVID-19 closure, 2020–2021')),
+    el('p', { class: 'print-view' }, el('strong', null, t('The map on {day}', { day: longDate(day) })), ` · ${what} · ${cats}`),
+    el('p', { class: 'print-link' }, `${t('This view online')}: ${permalink}`));
   clear(report).append(
-    el('h2', null, query ? `Incidents matching “${query}”` : `Incidents in force on ${longDate(day)}`),
-    el('p', { class: 'print-key' }, 'Marker letters: ', CATEGORIES.map((c) => `${c.letter} ${c.label}`).join(' · '),
-      '. A solid outline marks the town itself, a dashed one a place near it or part of a region, a pale wide disc a whole province or more; a paler marker has an inferred date.'),
-    n ? el('ol', { class: 'print-incidents' }, items.map(incidentEntry)) : el('p', null, 'No incident is shown with these filters.'),
+    el('h2', null, query ? t('Incidents matching “{q}”', { q: query }) : t('Incidents in force on {day}', { day: longDate(day) })),
+    el('p', { class: 'print-key' }, `${t('Marker letters')}: `, CATEGORIES.map((c) => `${c.letter} ${t(c.label)}`).join(' · '),
+      `. ${t('A solid outline marks the town itself, a dashed one a place near it or part of a region, a pale wide disc a whole province or more; a paler marker has an inferred date; rings mean a date known only to the month (one) or the season or year (two).')}`),
+    n ? el('ol', { class: 'print-incidents' }, items.map(incidentEntry)) : el('p', null, t('No incident is shown with these filters.')),
     el('p', { class: 'print-credit' },
-      'Almost every report rests on one anonymous source inside North Korea and cannot be verified. Summaries are Borderline’s own; cite the original reports. ',
-      'Map data © OpenStreetMap contributors (ODbL), Natural Earth (public domain), GeoNames (CC BY 4.0). ',
-      `Printed ${new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })}.`));
+      `${t('Almost every report rests on one anonymous source inside North Korea and cannot be verified. Summaries are Borderline’s own; cite the original reports.')} `,
+      `${t('Map data © OpenStreetMap contributors (ODbL), Natural Earth (public domain), GeoNames (CC BY 4.0).')} `,
+      t('Printed {date}.', { date: shortDate(Math.floor(Date.now() / 86400000)) })));
 }

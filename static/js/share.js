@@ -10,6 +10,7 @@ import { longDate, isoOf } from './dates.js';
 import { CATEGORIES } from './categories.js';
 import { fetchStories } from './stories.js';
 import { getJSON } from './api.js';
+import { t, count as plural, localized } from './i18n.js';
 import { HEIGHT_MESSAGE } from './embedframe.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -29,18 +30,18 @@ export function embedCode(search, { responsive, height = DEFAULT_HEIGHT, title }
 /** What the map shows, in words: "the 11 incidents in force on …, in 3 categories". */
 function viewWords(current, count) {
   const cats = current.categories();
-  const catText = cats.length === CATEGORIES.length ? 'all categories'
-    : `${cats.length} of ${CATEGORIES.length} categories (${cats.map((c) => CATEGORIES.find((k) => k.id === c).short).join(', ')})`;
+  const catText = cats.length === CATEGORIES.length ? t('all categories')
+    : t('{n} of {all} categories ({list})', { n: cats.length, all: CATEGORIES.length, list: cats.map((c) => t(CATEGORIES.find((k) => k.id === c).short)).join(', ') });
   const q = current.query();
-  if (q) return `Incidents matching “${q}” at any date, in ${catText}.`;
-  const n = typeof count === 'number' ? `${count} incident${count === 1 ? '' : 's'}` : 'incidents';
+  if (q) return t('Incidents matching “{q}” at any date, in {cats}.', { q, cats: catText });
+  const n = typeof count === 'number' ? plural(count, '{n} incident', '{n} incidents') : t('incidents');
   const f = current.filters();
-  const more = [f.verifications && 'some kinds of verification', f.sources && 'some outlets'].filter(Boolean);
-  const filtered = more.length ? `, from ${more.join(' and ')} only` : '';
+  const filtered = f.verifications || f.sources ? t(', with the filters on how sure and outlets') : '';
   const [from, to] = current.period();
-  if (current.mode() === 'cumulative') return `The ${n} up to ${longDate(current.day())}, in ${catText}${filtered}.`;
-  if (current.mode() === 'window') return `The ${n} between ${longDate(from)} and ${longDate(to)}, in ${catText}${filtered}.`;
-  return `The ${n} in force on ${longDate(current.day())}, in ${catText}${filtered}.`;
+  const vars = { n, cats: catText, filtered, day: longDate(current.day()), from: longDate(from), to: longDate(to) };
+  if (current.mode() === 'cumulative') return t('The {n} up to {day}, in {cats}{filtered}.', vars);
+  if (current.mode() === 'window') return t('The {n} between {from} and {to}, in {cats}{filtered}.', vars);
+  return t('The {n} in force on {day}, in {cats}{filtered}.', vars);
 }
 
 /** Query parameters of the API request for what the map shows. */
@@ -109,15 +110,14 @@ export function setupShare({ current }) {
     const btn = e.target.closest('button[data-copy]');
     if (!btn) return;
     const field = document.getElementById(btn.dataset.copy);
-    const what = btn.textContent.replace(/^Copy /, '');
     try {
       await navigator.clipboard.writeText(field.value);
-      say(`Copied the ${what}.`);
+      say(t('Copied.'));
     } catch {
       // No clipboard (an insecure context, a denied permission): select it for Ctrl+C.
       field.focus();
       field.select();
-      say(`Press Ctrl+C (or ⌘C) to copy the selected ${what}.`);
+      say(t('Press Ctrl+C (or ⌘C) to copy the selected text.'));
     }
   });
 
@@ -151,12 +151,12 @@ export function setupShare({ current }) {
     const search = embedSearch();
     code.value = embedCode(search, { responsive: responsive(), height: fixedHeight(), title: title() });
     note.textContent = responsive()
-      ? 'The frame takes the height the map needs at the width it is given. Both lines go in the page; the script can be included once for several maps.'
-      : `The frame is ${fixedHeight()} pixels tall at any width; the map fills it.`;
+      ? t('The frame takes the height the map needs at the width it is given. Both lines go in the page; the script can be included once for several maps.')
+      : t('The frame is {n} pixels tall at any width; the map fills it.', { n: fixedHeight() });
     heightInput.disabled = responsive();
     const src = pageURL('embed', search);
     if (!preview) {
-      preview = el('iframe', { title: 'Preview of the embedded map', class: 'preview', src });
+      preview = el('iframe', { title: t('Preview of the embedded map'), class: 'preview', src });
       previewBox.appendChild(preview);
     } else if (preview.src !== src) {
       preview.src = src;
@@ -182,7 +182,7 @@ export function setupShare({ current }) {
       try {
         stories = await fetchStories();
       } catch (err) {
-        clear(box).appendChild(el('p', { class: 'share-hint' }, `The stories could not be loaded: ${err.message}`));
+        clear(box).appendChild(el('p', { class: 'share-hint' }, `${t('The stories could not be loaded.')} ${err.message}`));
         return;
       }
     }
@@ -190,9 +190,9 @@ export function setupShare({ current }) {
     for (const s of stories) {
       box.appendChild(el('div', { class: 'present-choice' },
         el('a', { class: 'present-start', href: pageURL('present', `?story=${encodeURIComponent(s.id)}`) },
-          el('span', { class: 'present-title' }, s.title),
-          el('span', { class: 'present-meta' }, `${s.steps} step${s.steps === 1 ? '' : 's'}`)),
-        s.description ? el('p', { class: 'share-hint' }, s.description) : null));
+          el('span', { class: 'present-title', lang: localized(s, 'title').lang }, localized(s, 'title').text),
+          el('span', { class: 'present-meta' }, plural(s.steps, '{n} step', '{n} steps'))),
+        s.description ? el('p', { class: 'share-hint', lang: localized(s, 'description').lang }, localized(s, 'description').text) : null));
     }
   }
 
@@ -206,12 +206,12 @@ export function setupShare({ current }) {
     if (!params) {
       csv.removeAttribute('href');
       geojson.removeAttribute('href');
-      $('#download-what').textContent = 'The filters leave no incident on the map to download.';
+      $('#download-what').textContent = t('The filters leave no incident on the map to download.');
     } else if (STATIC) {
       // A static copy has no server to filter: it offers the whole dataset.
       csv.href = siteURL('data/incidents.csv');
       geojson.href = siteURL('data/incidents.geojson');
-      $('#download-what').textContent = 'This copy of the map offers every incident (the Borderline server also offers just what is on screen).';
+      $('#download-what').textContent = t('This copy of the map offers every incident (the Borderline server also offers just what is on screen).');
     } else {
       csv.href = siteURL(`collections/incidents/items?${params}&f=csv`);
       geojson.href = siteURL(`collections/incidents/items?${params}`);
@@ -223,7 +223,7 @@ export function setupShare({ current }) {
       $('#share-citation').value = citation(terms, current, permalink);
       $('#share-credits').value = credits(terms);
     }, (err) => {
-      $('#share-citation').value = `The citation could not be loaded (${err.message}); see the sources and licences page.`;
+      $('#share-citation').value = `${t('The citation could not be loaded; see the sources and licences page.')} (${err.message})`;
     });
   }
 

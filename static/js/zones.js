@@ -7,6 +7,7 @@
 import L from './leaflet.js';
 import { svg, el } from './dom.js';
 import { dayOf, shortDate } from './dates.js';
+import { t, language, englishData } from './i18n.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const BAND_MAX_ZOOM = 10; // from here on the polygons themselves are wide enough
@@ -36,21 +37,22 @@ function ensureDefs(svgRoot) {
 }
 
 function zoneLabel(props) {
-  return props.name || (props.width_m ? `${props.width_m / 1000} km zone` : 'Zone');
+  if (language() === 'ko' && props.width_m) return t('{n} km zone', { n: (props.width_m / 1000).toLocaleString('en-GB') });
+  return props.name || (props.width_m ? t('{n} km zone', { n: props.width_m / 1000 }) : t('Zone'));
 }
 
 function zonePopup(props) {
-  const from = props.valid_from ? shortDate(props.valid_from) : 'unknown';
-  const to = props.valid_to ? shortDate(props.valid_to) : 'no end reported';
+  const from = props.valid_from ? shortDate(props.valid_from) : t('unknown');
+  const to = props.valid_to ? shortDate(props.valid_to) : t('no end reported');
   const sources = Array.isArray(props.sources) ? props.sources : [];
   return el('div', { class: 'zone-popup' },
     el('h3', null, zoneLabel(props)),
-    el('p', null, `Width: ${props.width_m ? `${(props.width_m / 1000).toLocaleString('en-GB')} km` : 'unknown'}`,
-      props.side === 'KP' ? ', on the North Korean side' : ''),
-    el('p', null, `In force: from ${from}; ${to}.`),
-    Number.isFinite(props.area_km2) ? el('p', null, `Area: ${Math.round(props.area_km2).toLocaleString('en-GB')} km²`) : null,
-    props.note ? el('p', { class: 'zone-note' }, props.note) : null,
-    sources.length ? el('p', { class: 'zone-sources' }, 'Sources: ',
+    el('p', null, `${t('Width')}: ${props.width_m ? `${(props.width_m / 1000).toLocaleString('en-GB')} km` : t('unknown')}`,
+      props.side === 'KP' ? t(', on the North Korean side') : ''),
+    el('p', null, t('In force: from {from}; {to}.', { from, to })),
+    Number.isFinite(props.area_km2) ? el('p', null, `${t('Area')}: ${Math.round(props.area_km2).toLocaleString('en-GB')} km²`) : null,
+    props.note ? el('p', { class: 'zone-note', lang: englishData() }, props.note) : null,
+    sources.length ? el('p', { class: 'zone-sources' }, `${t('Sources')}: `,
       sources.map((s) => s.outlet || s.id).filter(Boolean).join('; ')) : null);
 }
 
@@ -112,7 +114,7 @@ export class ZoneLayer {
       });
       layer.bindTooltip(() => el('span', null, zoneLabel(p)), { sticky: true });
       layer.bindPopup(() => zonePopup(p));
-      keyboardable(layer, `${zoneLabel(p)}: details`);
+      keyboardable(layer, t('{zone}: details', { zone: zoneLabel(p) }));
       return { feature: f, props: p, from: Number.isNaN(from) ? -Infinity : from, to, layer, wide };
     }).sort((a, b) => Number(b.wide) - Number(a.wide)); // the wider one underneath
 
@@ -125,7 +127,7 @@ export class ZoneLayer {
     });
     const first = this.zones.find((z) => !z.wide) || this.zones[0];
     if (first) {
-      this.band.bindTooltip(() => el('span', null, 'Forbidden zone along the border (drawn wider than scale)'), { sticky: true });
+      this.band.bindTooltip(() => el('span', null, t('Forbidden zone along the border (drawn wider than scale)')), { sticky: true });
       this.band.bindPopup(() => zonePopup(first.props));
       // The band stands in for the 1 km zone at low zoom; the zone itself
       // is the keyboard stop, so the band is not a second one.
