@@ -33,7 +33,11 @@ const (
 	rankWords
 )
 
-// foldWords are the words of s as a place search compares them.
+// foldWords are the words of s as a place search compares them. Accents are
+// dropped from the decomposed text, which is then composed again: Hangul
+// decomposes into letters (jamo), and comparing those would let 시 start
+// 신의주; syllables are compared whole, as the incident search and the static
+// copy compare them.
 func foldWords(s string) []string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(s) {
@@ -46,7 +50,7 @@ func foldWords(s string) []string {
 			b.WriteRune(unicode.ToLower(r))
 		}
 	}
-	return SearchWords(b.String())
+	return SearchWords(norm.NFC.String(b.String()))
 }
 
 // placeRank ranks a place with the given names (English first) for the

@@ -24,6 +24,9 @@ func TestPlaceSearch(t *testing.T) {
 		{"places", "Manpo", []string{"manpo"}},
 		{"places", "Hyeson", []string{"hyesan"}},
 		{"places", "혜산", []string{"hyesan"}},
+		// Hangul is compared by whole syllables: 신 starts 신의주, 시 does not.
+		{"places", "신", []string{"sinuiju"}},
+		{"places", "시", nil},
 		// Chinese has no spaces: a name is one word, found from its start.
 		{"places", "新义", []string{"sinuiju"}},
 		{"places", "义州", nil},
