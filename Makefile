@@ -5,7 +5,7 @@ BIN     := bin/borderline
 ADDR    ?= 127.0.0.1:8080
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 
-.PHONY: all build run test test-go test-e2e lint deps tools bench load clean
+.PHONY: all build run test test-go test-e2e lint deps tools bench scale-db load clean
 
 all: build
 
@@ -42,6 +42,15 @@ test: lint test-go test-e2e
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# A database of the dataset plus synthetic incidents, for load tests and the
+# browser tests at size: make scale-db INCIDENTS=10000 [SCALE_DB=var/scale-10000.db],
+# then bin/borderline serve --db var/scale-10000.db.
+INCIDENTS ?= 10000
+SCALE_DB  ?= var/scale-$(INCIDENTS).db
+scale-db:
+	@mkdir -p $(dir $(SCALE_DB))
+	BORDERLINE_SCALE_DB=$(abspath $(SCALE_DB)) BORDERLINE_SCALE_INCIDENTS=$(INCIDENTS) $(GO) test ./store -run '^TestWriteScaleDB$$' -count=1 -v
 
 clean:
 	rm -rf bin e2e/screenshots

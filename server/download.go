@@ -35,8 +35,18 @@ func downloadName(q store.Query, returned, matched int, ext string) string {
 	case q.ToDay != nil:
 		parts = append(parts, "until-"+day(*q.ToDay))
 	}
+	sorted := func(v []string) string { return strings.Join(slices.Compact(slices.Sorted(slices.Values(v))), "-") }
 	if len(q.Categories) > 0 {
-		parts = append(parts, strings.Join(slices.Compact(slices.Sorted(slices.Values(q.Categories))), "-"))
+		parts = append(parts, sorted(q.Categories))
+	}
+	if len(q.Verifications) > 0 {
+		parts = append(parts, sorted(q.Verifications))
+	}
+	if len(q.SourceIDs) > 0 {
+		parts = append(parts, "source-"+sorted(q.SourceIDs))
+	}
+	if len(q.PlaceIDs) > 0 {
+		parts = append(parts, "place-"+sorted(q.PlaceIDs))
 	}
 	if q.Text != "" {
 		words := []string{"search"}

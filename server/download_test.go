@@ -24,6 +24,8 @@ func TestDownloadNameSaysWhatItHolds(t *testing.T) {
 		{"f=csv&limit=10000&datetime=2020-08-01/..", "borderline-incidents-from-2020-08-01.csv"},
 		{"f=csv&limit=10000&datetime=../2020-08-31", "borderline-incidents-until-2020-08-31.csv"},
 		{"f=csv&limit=10000&category=health,arrests,health", "borderline-incidents-arrests-health.csv"},
+		{"f=csv&limit=10000&verification=single_source&category=arrests", "borderline-incidents-arrests-single_source.csv"},
+		{"f=csv&limit=10000&source=upi-2020-05-20,amn-2020-08-30&place=hyesan", "borderline-incidents-source-amn-2020-08-30-upi-2020-05-20-place-hyesan.csv"},
 		{"f=csv&limit=10000&q=Hyesan%20phones", "borderline-incidents-search-hyesan-phones.csv"},
 		{"f=csv&limit=10000&q=%ED%98%9C%EC%82%B0%20Hyesan", "borderline-incidents-search-hyesan.csv"},
 		{"f=csv&limit=10000&q=%22%3B%20rm%20-rf%20%2F%20..%2F..%2Fetc", "borderline-incidents-search-rm-rf-etc.csv"},

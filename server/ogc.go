@@ -110,7 +110,8 @@ func (s *Server) collectionDoc(ctx context.Context, base, id string) (collection
 			{Href: base + "/collections/" + id + "/items", Rel: "items", Type: geoJSONType, Title: info[0] + " as GeoJSON"},
 		}}
 	if id == "incidents" {
-		doc.Links = append(doc.Links, link{Href: base + "/collections/incidents/items?f=csv", Rel: "items", Type: "text/csv", Title: "Incidents as CSV (the import format)"})
+		doc.Links = append(doc.Links, link{Href: base + "/collections/incidents/items?f=csv", Rel: "items", Type: "text/csv", Title: "Incidents as CSV (the import format)"},
+			link{Href: base + "/collections/incidents/counts", Rel: "related", Type: "application/json", Title: "How many incidents are in force each day, by category and date precision"})
 	}
 	ext, err := s.store.Extent(ctx, id)
 	if err != nil {
@@ -204,6 +205,9 @@ func (s *Server) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkIDs(c.Request().Context(), q); err != nil {
+		return err
+	}
 	if id == "incidents" {
 		addCiteAs(c)
 	}
@@ -214,6 +218,28 @@ func (s *Server) items(c echo.Context) error {
 		return s.writeItemsCSV(c, id, q)
 	}
 	return s.writeItemsGeoJSON(c, id, q, tol)
+}
+
+// checkIDs refuses source and place ids the store does not have: a filter by
+// a misspelt id would otherwise answer "nothing", which reads as a finding.
+func (s *Server) checkIDs(ctx context.Context, q store.Query) error {
+	for _, ref := range []struct {
+		param, what, where string
+		ids                []string
+		unknown            func(context.Context, []string) ([]string, error)
+	}{
+		{"source", "a source", "/cite?f=json lists the sources", q.SourceIDs, s.store.UnknownSources},
+		{"place", "a place", "/collections/places/items lists the places", q.PlaceIDs, s.store.UnknownPlaces},
+	} {
+		unknown, err := ref.unknown(ctx, ref.ids)
+		if err != nil {
+			return err
+		}
+		if len(unknown) > 0 {
+			return badParam(ref.param, "%q is not %s; %s", unknown[0], ref.what, ref.where)
+		}
+	}
+	return nil
 }
 
 // writeItemsGeoJSON answers a page of features as a GeoJSON FeatureCollection,

@@ -52,6 +52,26 @@ func (s *Server) openAPI(c echo.Context) error {
 		slices.Sort(required)
 		return map[string]any{"type": "object", "required": required, "properties": props}
 	}
+	codeList := func(what string, codes []data.Code) map[string]any {
+		return map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": data.CodeValues(codes)}, "description": what}
+	}
+	// The filters the items and the counts share.
+	bboxParam := param("bbox", "query", "minLon,minLat,maxLon,maxLat in CRS84", map[string]any{"type": "array", "minItems": 4, "maxItems": 6, "items": map[string]any{"type": "number"}}, false)
+	categoryParam := param("category", "query", "Incidents only: in one of these categories, comma-separated", codeList("categories", data.Categories), false)
+	verificationParam := param("verification", "query", "Incidents only: verified in one of these ways, comma-separated "+
+		"(single_source: one anonymous source, unverified; corroborated; official: official data or statement; commentary)",
+		codeList("verification codes", data.Verifications), false)
+	sourceParam := param("source", "query", "Incidents only: citing at least one of these source reports, comma-separated ids "+
+		"(the sources of /cite?f=json, or an incident's properties.sources[].id). An unknown id is a 400.",
+		map[string]any{"type": "array", "items": str}, false)
+	placeParam := param("place", "query", "Incidents only: at least one of these places, comma-separated ids (/collections/places/items). An unknown id is a 400.",
+		map[string]any{"type": "array", "items": str}, false)
+	qParam := param("q", "query", "Words that must all match (at most 200 characters). Incidents: each word starts a word of the title or summary "+
+		"(English or Korean), place names or source outlets and reporters (not headlines), or is another form of an English one (porter stems: "+
+		"phones finds phone, arrests finds arrested; irregular forms such as shot for shoot are not found). Korean words match with their "+
+		"particles: 혜산 finds 혜산에서. Places and areas: each word starts a word of "+
+		"one of the names (English, Korean, Chinese, other spellings; case, accents and apostrophes ignored; a Chinese name is one word, "+
+		"found from its start); a name that is the search comes first, then names that begin with it, shorter first, then the rest.", str, false)
 	// title, description and intro are English; the _ko members the same in Korean ("" where an imported incident has none).
 	koStr := func(what string) map[string]any {
 		return map[string]any{"type": "string", "description": "The " + what + " in Korean; empty where there is none"}
@@ -79,13 +99,16 @@ func (s *Server) openAPI(c echo.Context) error {
 			"/collections/{collectionId}/items": map[string]any{"get": map[string]any{"summary": "Features of a collection", "operationId": "getFeatures",
 				"parameters": []any{
 					collectionID,
-					param("bbox", "query", "minLon,minLat,maxLon,maxLat in CRS84", map[string]any{"type": "array", "minItems": 4, "maxItems": 6, "items": map[string]any{"type": "number"}}, false),
+					bboxParam,
 					param("datetime", "query", "A date (2020-08-26), date-time, or interval with .. for an open end (2020-08-01/.. ). Incidents match when the days they are in force overlap it.", str, false),
 					param("limit", "query", "Features per page (default 100, capped at 10000)", map[string]any{"type": "integer", "minimum": 1, "default": defaultLimit}, false),
 					param("offset", "query", "Features to skip", map[string]any{"type": "integer", "minimum": 0, "default": 0}, false),
-					param("category", "query", "Incidents only: categories, comma-separated", str, false),
-					param("kind", "query", "Places and areas only: kinds, comma-separated ("+strings.Join(data.CodeValues(data.PlaceKinds), ", ")+")", str, false),
-					param("q", "query", "Incidents only: words that must all appear, as word starts, in the title or summary (English or Korean), place names or source outlets and reporters (not headlines). Korean words match with their particles: 혜산 finds 혜산에서", str, false),
+					categoryParam,
+					verificationParam,
+					sourceParam,
+					placeParam,
+					param("kind", "query", "Places and areas only: of one of these kinds, comma-separated", codeList("kinds of place", data.PlaceKinds), false),
+					qParam,
 					simplifyParam,
 					param("f", "query", "json (GeoJSON) or csv (incidents, the import format)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}, false),
 				},
@@ -93,6 +116,20 @@ func (s *Server) openAPI(c echo.Context) error {
 			"/collections/{collectionId}/items/{featureId}": map[string]any{"get": map[string]any{"summary": "One feature", "operationId": "getFeature",
 				"parameters": []any{collectionID, param("featureId", "path", "The feature id", str, true), simplifyParam},
 				"responses":  map[string]any{"200": linked(geojson("A Feature")), "404": errorResp}}},
+			"/collections/incidents/counts": map[string]any{"get": map[string]any{
+				"summary": "How many incidents are in force on each day (or month) of a period, in all, by category and by date precision: the timeline's bar chart",
+				"description": "Takes the filters of the items. The period is datetime; an open or missing end is the collection's first or last day in force " +
+					"(never past the other end). An incident counts in every bin it is in force on at least one day of. Periods of up to 3660 days by day, a century by week or month.",
+				"operationId": "getIncidentCounts",
+				"parameters": []any{
+					bboxParam,
+					param("datetime", "query", "The period: a date, or an interval with .. (or nothing) for an open end. Default: the collection's temporal extent.", str, false),
+					categoryParam, verificationParam, sourceParam, placeParam, qParam,
+					param("bin", "query", "day (default); week: seven days from the period's first day, the last cut to the period; "+
+						"or month: calendar months, the first and last cut to the period", map[string]any{"type": "string", "enum": []string{"day", "week", "month"}, "default": "day"}, false),
+					jsonOnly,
+				},
+				"responses": map[string]any{"200": schemaResp("The counts, one number per bin in each series", "counts"), "400": errorResp}}},
 			"/cite": map[string]any{"get": map[string]any{"summary": "How to cite the data: a suggested citation, BibTeX, the licences and the source reports (the target of every incidents response's cite-as link)", "operationId": "getCitation",
 				"parameters": []any{param("f", "query", "html (default) or json", map[string]any{"type": "string", "enum": []string{"html", "json"}}, false)},
 				"responses": map[string]any{"200": map[string]any{"description": "The citation page", "content": map[string]any{
@@ -110,10 +147,44 @@ func (s *Server) openAPI(c echo.Context) error {
 		"components": map[string]any{"schemas": map[string]any{
 			"error": map[string]any{"type": "object", "required": []string{"code", "description"},
 				"properties": map[string]any{"code": str, "description": str, "parameter": str}},
+			"counts":    countsSchema(integer, links),
 			"storyList": object(map[string]any{"stories": map[string]any{"type": "array", "items": storySummary}, "links": links}),
 			"story": object(map[string]any{"id": str, "title": str, "description": str, "title_ko": koStr("title"), "description_ko": koStr("description"),
 				"steps": map[string]any{"type": "array", "items": storyStep}, "links": links}),
 		}},
 	}
 	return c.JSON(http.StatusOK, doc)
+}
+
+// countsSchema describes GET /collections/incidents/counts's answer.
+func countsSchema(integer, links map[string]any) map[string]any {
+	numbers := map[string]any{"type": "array", "items": integer}
+	series := func(what string, codes []data.Code) map[string]any {
+		props := map[string]any{}
+		for _, c := range codes {
+			props[c.Value] = numbers
+		}
+		return map[string]any{"type": "object", "properties": props, "additionalProperties": false,
+			"description": "One series per " + what + ", in the code list's order, each as long as bins; a " + what + " no incident of the period has is left out."}
+	}
+	date := map[string]any{"type": "string", "format": "date", "nullable": true}
+	byPrecision := series("date precision", data.DatePrecisions)
+	cross := map[string]any{}
+	for _, c := range data.Categories {
+		cross[c.Value] = byPrecision
+	}
+	return map[string]any{"type": "object", "required": []string{"bin", "from", "to", "matched", "bins", "total", "category", "precision", "category_precision", "links"},
+		"properties": map[string]any{
+			"bin":       map[string]any{"type": "string", "enum": []string{"day", "week", "month"}},
+			"from":      date,
+			"to":        date,
+			"matched":   map[string]any{"type": "integer", "description": "Incidents in force on some day of the period"},
+			"bins":      map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "date"}, "description": "The first day of each bin"},
+			"total":     map[string]any{"type": "array", "items": integer, "description": "Incidents in force on some day of each bin"},
+			"category":  series("category", data.Categories),
+			"precision": series("date precision", data.DatePrecisions),
+			"category_precision": map[string]any{"type": "object", "properties": cross, "additionalProperties": false,
+				"description": "For each category, its series by date precision (the two above, crossed); a category with no incident in the period is left out."},
+			"links": links,
+		}}
 }

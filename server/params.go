@@ -22,37 +22,35 @@ const (
 	maxQLen  = 200
 )
 
-// itemParams are the query parameters /collections/{id}/items understands.
-var itemParams = map[string]bool{"bbox": true, "datetime": true, "limit": true, "offset": true, "category": true, "kind": true, "q": true, "f": true, "simplify": true}
+// itemParams are the query parameters /collections/{id}/items understands,
+// in the order error messages list them.
+var itemParams = []string{"bbox", "datetime", "limit", "offset", "category", "verification", "source", "place", "kind", "q", "simplify", "f"}
+
+// knownParams refuses a parameter not in names and one given twice.
+func knownParams(v url.Values, names []string) error {
+	for k, vals := range v {
+		if !slices.Contains(names, k) {
+			return badParam(k, "unknown parameter; this endpoint takes %s and %s", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
+		}
+		if len(vals) > 1 {
+			return badParam(k, "given %d times; give it once", len(vals))
+		}
+	}
+	return nil
+}
 
 // parseItemsQuery turns the query string into a store query, naming the first
-// parameter that is wrong.
+// parameter that is wrong. Whether the ids of source and place exist is
+// checked against the store afterwards (checkIDs).
 func parseItemsQuery(v url.Values, collection string) (store.Query, string, error) {
-	q := store.Query{Limit: defaultLimit}
-	for k := range v {
-		if !itemParams[k] {
-			return q, "", badParam(k, "unknown parameter; this endpoint takes bbox, datetime, limit, offset, category, kind, q, simplify and f")
-		}
+	if err := knownParams(v, itemParams); err != nil {
+		return store.Query{}, "", err
 	}
-	for k, vals := range v {
-		if len(vals) > 1 {
-			return q, "", badParam(k, "given %d times; give it once", len(vals))
-		}
+	q, err := parseFilters(v, collection)
+	if err != nil {
+		return q, "", err
 	}
-	if s := v.Get("bbox"); s != "" {
-		b, err := parseBBox(s)
-		if err != nil {
-			return q, "", err
-		}
-		q.BBox = b
-	}
-	if s, ok := v["datetime"]; ok {
-		from, to, err := parseDatetime(s[0])
-		if err != nil {
-			return q, "", err
-		}
-		q.FromDay, q.ToDay = from, to
-	}
+	q.Limit = defaultLimit
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
@@ -67,29 +65,6 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 		}
 		q.Offset = n
 	}
-	var err error
-	if q.Categories, err = codesParam(v, "category", collection, []string{"incidents"}, data.Categories, "a category"); err != nil {
-		return q, "", err
-	}
-	if q.Kinds, err = codesParam(v, "kind", collection, []string{"places", "areas"}, data.PlaceKinds, "a kind of place"); err != nil {
-		return q, "", err
-	}
-	if s := v.Get("q"); s != "" {
-		if collection != "incidents" {
-			return q, "", badParam("q", "text search is available on the incidents collection")
-		}
-		if !utf8.ValidString(s) {
-			return q, "", badParam("q", "is not valid UTF-8 text")
-		}
-		if len([]rune(s)) > maxQLen {
-			return q, "", badParam("q", "is longer than %d characters", maxQLen)
-		}
-		if len(store.SearchWords(s)) == 0 {
-			// Otherwise it would filter nothing and "match" every incident.
-			return q, "", badParam("q", "%q has no letters or digits to search for", s)
-		}
-		q.Text = s
-	}
 	format := v.Get("f")
 	switch format {
 	case "", "json", "geojson":
@@ -102,6 +77,69 @@ func parseItemsQuery(v url.Values, collection string) (store.Query, string, erro
 		return q, "", badParam("f", "%q is not a format; use json or csv", format)
 	}
 	return q, format, nil
+}
+
+// parseFilters reads the parameters that choose features, which the items
+// and the counts share: bbox, datetime, category, verification, source,
+// place, kind and q.
+func parseFilters(v url.Values, collection string) (store.Query, error) {
+	var q store.Query
+	if s := v.Get("bbox"); s != "" {
+		b, err := parseBBox(s)
+		if err != nil {
+			return q, err
+		}
+		q.BBox = b
+	}
+	if s, ok := v["datetime"]; ok {
+		from, to, err := parseDatetime(s[0])
+		if err != nil {
+			return q, err
+		}
+		q.FromDay, q.ToDay = from, to
+	}
+	var err error
+	if q.Categories, err = codesParam(v, "category", collection, []string{"incidents"}, data.Categories, "a category"); err != nil {
+		return q, err
+	}
+	if q.Verifications, err = codesParam(v, "verification", collection, []string{"incidents"}, data.Verifications, "a verification code"); err != nil {
+		return q, err
+	}
+	if q.SourceIDs, err = idsParam(v, "source", collection); err != nil {
+		return q, err
+	}
+	if q.PlaceIDs, err = idsParam(v, "place", collection); err != nil {
+		return q, err
+	}
+	if q.Kinds, err = codesParam(v, "kind", collection, []string{"places", "areas"}, data.PlaceKinds, "a kind of place"); err != nil {
+		return q, err
+	}
+	if q.Text, err = textParam(v, collection); err != nil {
+		return q, err
+	}
+	return q, nil
+}
+
+// textParam reads q, the words of a search.
+func textParam(v url.Values, collection string) (string, error) {
+	s := v.Get("q")
+	if s == "" {
+		return "", nil
+	}
+	if !slices.Contains([]string{"incidents", "places", "areas"}, collection) {
+		return "", badParam("q", "text search is available on incidents, places and areas")
+	}
+	if !utf8.ValidString(s) {
+		return "", badParam("q", "is not valid UTF-8 text")
+	}
+	if len([]rune(s)) > maxQLen {
+		return "", badParam("q", "is longer than %d characters", maxQLen)
+	}
+	if len(store.SearchWords(s)) == 0 {
+		// Otherwise it would filter nothing and "match" every incident.
+		return "", badParam("q", "%q has no letters or digits to search for", s)
+	}
+	return s, nil
 }
 
 // codesParam reads a comma-separated list of codes that only the collections
@@ -121,6 +159,30 @@ func codesParam(v url.Values, name, collection string, only []string, codes []da
 			return nil, badParam(name, "%q is not %s; use one or more of %s, separated by commas", c, what, strings.Join(data.CodeValues(codes), ", "))
 		}
 		out = append(out, c)
+	}
+	return out, nil
+}
+
+// idsParam reads a comma-separated list of source or place ids, which only
+// incidents can be filtered by. Whether they exist is the store's to say.
+func idsParam(v url.Values, name, collection string) ([]string, error) {
+	s := v.Get(name)
+	if s == "" {
+		return nil, nil
+	}
+	if collection != "incidents" {
+		return nil, badParam(name, "only incidents can be filtered by %s", name)
+	}
+	if !utf8.ValidString(s) {
+		return nil, badParam(name, "is not valid UTF-8 text")
+	}
+	var out []string
+	for _, id := range strings.Split(s, ",") {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			return nil, badParam(name, "%q has an empty id; give ids separated by single commas", s)
+		}
+		out = append(out, id)
 	}
 	return out, nil
 }

@@ -94,6 +94,7 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	get("/collections/:id", s.collection)
 	get("/collections/:id/items", s.items)
 	get("/collections/:id/items/:fid", s.item)
+	get("/collections/:id/counts", s.counts)
 	get("/cite", s.cite)
 	get("/stories", s.stories)
 	get("/stories/:id", s.story)

@@ -146,6 +146,13 @@ func TestBadParametersAre400WithTheParameterNamed(t *testing.T) {
 		{"q=" + strings.Repeat("x", 201), "q"},
 		{"q=...%20---", "q"},
 		{"q=%FF%FE", "q"},
+		{"verification=maybe", "verification"},
+		{"verification=official,", "verification"},
+		{"source=nosuch", "source"},
+		{"source=hrw-2021-01-13,,dailynk-2021-03", "source"},
+		{"place=atlantis", "place"},
+		{"place=hyesan,atlantis", "place"},
+		{"place=%FF", "place"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.query, func(t *testing.T) {
@@ -163,7 +170,9 @@ func TestBadParametersAre400WithTheParameterNamed(t *testing.T) {
 		})
 	}
 	for _, path := range []string{"/collections/places/items?category=arrests", "/collections/zones/items?f=csv", "/collections/incidents/items/x?limit=3",
-		"/collections/places/items?kind=village", "/collections/incidents/items?kind=city"} {
+		"/collections/places/items?kind=village", "/collections/incidents/items?kind=city",
+		"/collections/places/items?verification=official", "/collections/places/items?place=hyesan", "/collections/zones/items?source=hrw-2021-01-13",
+		"/collections/zones/items?q=zone", "/collections/places/items?q=%20-"} {
 		if resp, body := get(t, path); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("GET %s: %d %s", path, resp.StatusCode, body)
 		}
@@ -261,16 +270,60 @@ func TestDatetimeSelectsWhatIsInForce(t *testing.T) {
 
 func TestFiltersNarrow(t *testing.T) {
 	all := getFC(t, "/collections/incidents/items?limit=10000")
-	for _, query := range []string{"category=arrests", "category=arrests,border_security", "q=Hyesan", "bbox=128.0,41.2,128.4,41.6"} {
-		fc := getFC(t, "/collections/incidents/items?limit=10000&"+query)
+	// ids of a list property ("sources", "places") of a feature.
+	ids := func(props map[string]any, key string) []string {
+		var out []string
+		for _, x := range props[key].([]any) {
+			out = append(out, x.(map[string]any)["id"].(string))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		query string
+		// keep says whether an incident belongs in the answer, from its properties.
+		keep func(p map[string]any) bool
+	}{
+		{"category=arrests", func(p map[string]any) bool { return p["category"] == "arrests" }},
+		{"category=arrests,border_security", func(p map[string]any) bool { return p["category"] == "arrests" || p["category"] == "border_security" }},
+		{"q=Hyesan", nil},
+		{"bbox=128.0,41.2,128.4,41.6", nil},
+		{"verification=corroborated,official", func(p map[string]any) bool {
+			return p["verification"] == "corroborated" || p["verification"] == "official"
+		}},
+		{"source=dailynk-2021-03", func(p map[string]any) bool { return slices.Contains(ids(p, "sources"), "dailynk-2021-03") }},
+		{"source=breitbart-2020-07-17,%20upi-2020-05-20", func(p map[string]any) bool {
+			s := ids(p, "sources")
+			return slices.Contains(s, "breitbart-2020-07-17") || slices.Contains(s, "upi-2020-05-20")
+		}},
+		{"place=hyesan,musan", func(p map[string]any) bool {
+			s := ids(p, "places")
+			return slices.Contains(s, "hyesan") || slices.Contains(s, "musan")
+		}},
+		{"place=kp-cn-border&verification=single_source&datetime=2020-08-01/2020-12-31", func(p map[string]any) bool {
+			return slices.Contains(ids(p, "places"), "kp-cn-border") && p["verification"] == "single_source" &&
+				p["in_force_from"].(string) <= "2020-12-31" && p["in_force_to"].(string) >= "2020-08-01"
+		}},
+	} {
+		fc := getFC(t, "/collections/incidents/items?limit=10000&"+tc.query)
 		if fc.NumberMatched == 0 || fc.NumberMatched >= all.NumberMatched {
-			t.Errorf("%s matched %d of %d", query, fc.NumberMatched, all.NumberMatched)
+			t.Errorf("%s matched %d of %d", tc.query, fc.NumberMatched, all.NumberMatched)
+		}
+		if tc.keep == nil {
+			continue
+		}
+		want := 0
+		for _, f := range all.Features {
+			if tc.keep(f.Properties) {
+				want++
+			}
 		}
 		for _, f := range fc.Features {
-			cat := f.Properties["category"].(string)
-			if strings.HasPrefix(query, "category=") && !strings.Contains(query, cat) {
-				t.Errorf("%s returned a %s incident", query, cat)
+			if !tc.keep(f.Properties) {
+				t.Errorf("%s returned %s", tc.query, f.ID)
 			}
+		}
+		if fc.NumberMatched != want {
+			t.Errorf("%s matched %d, want %d", tc.query, fc.NumberMatched, want)
 		}
 	}
 }
@@ -313,6 +366,33 @@ func TestPlacesAreasAndKinds(t *testing.T) {
 	}
 }
 
+// q= on places finds a place by any of its names, best match first, with
+// what the map shows of a place result: names, distance to the border, side.
+func TestPlacesSearch(t *testing.T) {
+	for _, tc := range []struct{ q, first string }{
+		{"Sinuiju", "sinuiju"}, {"신의주", "sinuiju"}, {"新义州", "sinuiju"}, {"Dandong", "dandong"},
+		{"Manpo", "manpo"}, {"Hyeson", "hyesan"}, {"kaechon", "kaechon"},
+	} {
+		fc := getFC(t, "/collections/places/items?q="+url.QueryEscape(tc.q))
+		if len(fc.Features) == 0 || fc.Features[0].ID != tc.first {
+			t.Errorf("q=%s: %d places, first %v; want %s", tc.q, len(fc.Features), fc.Features, tc.first)
+			continue
+		}
+		p := fc.Features[0].Properties
+		for _, key := range []string{"name_en", "name_ko", "name_zh", "alt_names", "kind", "border_distance_km", "border_side"} {
+			if _, ok := p[key]; !ok {
+				t.Errorf("q=%s: %s has no %s", tc.q, tc.first, key)
+			}
+		}
+	}
+	if fc := getFC(t, "/collections/places/items?q=sinuiju"); fc.Features[0].Properties["border_side"] != "KP" {
+		t.Errorf("Sinuiju's side: %v", fc.Features[0].Properties["border_side"])
+	}
+	if fc := getFC(t, "/collections/areas/items?q=Yanggang&kind=province"); fc.NumberMatched != 1 || fc.Features[0].ID != "ryanggang" {
+		t.Errorf("areas?q=Yanggang: %+v", fc.Features)
+	}
+}
+
 // Each collection serves one geometry type: GIS clients (QGIS through GDAL)
 // fix a layer's type from its first features and may drop the others.
 func TestOneGeometryTypePerCollection(t *testing.T) {
@@ -336,23 +416,27 @@ func TestOneGeometryTypePerCollection(t *testing.T) {
 }
 
 func TestCSVIsTheImportFormat(t *testing.T) {
-	resp, body := get(t, "/collections/incidents/items?f=csv&limit=10000&category=arrests")
-	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
-		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
-	}
-	incidents, err := data.ReadIncidentsCSV(strings.NewReader(string(body)), "download.csv", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc := getFC(t, "/collections/incidents/items?limit=10000&category=arrests")
-	if len(incidents) != fc.NumberMatched {
-		t.Fatalf("CSV has %d incidents, GeoJSON %d", len(incidents), fc.NumberMatched)
-	}
-	// The Korean text is the same in both, and there.
-	for i, in := range incidents {
-		p := fc.Features[i].Properties
-		if in.ID != fc.Features[i].ID || in.TitleKO == "" || p["title_ko"] != in.TitleKO || p["summary_ko"] != in.SummaryKO {
-			t.Errorf("%s: CSV has %q / %q, GeoJSON %v / %v", in.ID, in.TitleKO, in.SummaryKO, p["title_ko"], p["summary_ko"])
+	for _, filter := range []string{"category=arrests", "verification=official&source=hrw-2021-01-13&place=north-korea,pyongyang"} {
+		resp, body := get(t, "/collections/incidents/items?f=csv&limit=10000&"+filter)
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("%s: %d %s", filter, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		incidents, err := data.ReadIncidentsCSV(strings.NewReader(string(body)), "download.csv", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc := getFC(t, "/collections/incidents/items?limit=10000&"+filter)
+		if len(incidents) != fc.NumberMatched || len(incidents) == 0 {
+			t.Fatalf("%s: CSV has %d incidents, GeoJSON %d", filter, len(incidents), fc.NumberMatched)
+		}
+		// The same incidents in the same order, and the Korean text is the
+		// same in both, and there.
+		for i, in := range incidents {
+			p := fc.Features[i].Properties
+			if in.ID != fc.Features[i].ID || in.TitleKO == "" || p["title_ko"] != in.TitleKO || p["summary_ko"] != in.SummaryKO {
+				t.Errorf("%s: CSV row %d is %s with %q / %q, GeoJSON %s with %v / %v", filter, i+1, in.ID, in.TitleKO, in.SummaryKO,
+					fc.Features[i].ID, p["title_ko"], p["summary_ko"])
+			}
 		}
 	}
 }

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/paulmach/orb"
 )
@@ -22,10 +20,19 @@ type Query struct {
 	FromDay    *int64     // inclusive, days since 1970-01-01
 	ToDay      *int64     // inclusive
 	Categories []string   // incidents only
-	Text       string     // incidents only: words that must all appear (prefixes)
-	Kinds      []string   // places only: kind is one of these
-	Limit      int
-	Offset     int
+	// Verifications: incidents only; verification is one of these.
+	Verifications []string
+	// SourceIDs and PlaceIDs: incidents only; at least one of the
+	// incident's sources (places) is one of these.
+	SourceIDs []string
+	PlaceIDs  []string
+	// Text: words that must all match: on incidents, words of the search
+	// text or their other forms (filter.go); on places and areas, words of
+	// the names (placesearch.go).
+	Text   string
+	Kinds  []string // places and areas only: kind is one of these
+	Limit  int
+	Offset int
 }
 
 // Page is one page of features, each already encoded as GeoJSON.
@@ -55,26 +62,10 @@ func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, er
 	if collection == "incidents" {
 		return s.incidentItems(ctx, q)
 	}
-	where := []string{"f.collection = ?"}
-	args := []any{collection}
-	if q.BBox != nil {
-		w, a := bboxClause("f.min_lon", "f.max_lon", "f.min_lat", "f.max_lat", *q.BBox)
-		where, args = append(where, w), append(args, a...)
+	if q.Text != "" {
+		return s.searchPlaces(ctx, collection, q)
 	}
-	if q.ToDay != nil {
-		where, args = append(where, "(f.day_from IS NULL OR f.day_from <= ?)"), append(args, *q.ToDay)
-	}
-	if q.FromDay != nil {
-		where, args = append(where, "(f.day_to IS NULL OR f.day_to >= ?)"), append(args, *q.FromDay)
-	}
-	if kinds := distinct(q.Kinds); len(kinds) > 0 {
-		// A scan of one small collection: places number in the tens.
-		where = append(where, "json_extract(f.json, '$.properties.kind') IN ("+marks(len(kinds))+")")
-		for _, k := range kinds {
-			args = append(args, k)
-		}
-	}
-	cond := " WHERE " + strings.Join(where, " AND ")
+	cond, args := featureFilter(collection, q)
 	tx, err := s.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return Page{}, fmt.Errorf("query %s: %w", collection, err)
@@ -95,6 +86,31 @@ func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, er
 		return Page{}, fmt.Errorf("query %s: %w", collection, err)
 	}
 	return page, nil
+}
+
+// featureFilter is the WHERE clause of q on the feature table (alias f) of
+// the small collections.
+func featureFilter(collection string, q Query) (string, []any) {
+	where := []string{"f.collection = ?"}
+	args := []any{collection}
+	if q.BBox != nil {
+		w, a := bboxClause("f.min_lon", "f.max_lon", "f.min_lat", "f.max_lat", *q.BBox)
+		where, args = append(where, w), append(args, a...)
+	}
+	if q.ToDay != nil {
+		where, args = append(where, "(f.day_from IS NULL OR f.day_from <= ?)"), append(args, *q.ToDay)
+	}
+	if q.FromDay != nil {
+		where, args = append(where, "(f.day_to IS NULL OR f.day_to >= ?)"), append(args, *q.FromDay)
+	}
+	if kinds := distinct(q.Kinds); len(kinds) > 0 {
+		// A scan of one small collection: places number in the tens.
+		where = append(where, "json_extract(f.json, '$.properties.kind') IN ("+marks(len(kinds))+")")
+		for _, k := range kinds {
+			args = append(args, k)
+		}
+	}
+	return " WHERE " + strings.Join(where, " AND "), args
 }
 
 // incidentItems answers a page of incidents and how many match, in one
@@ -147,108 +163,6 @@ func scanPage(rows *sql.Rows, page *Page) error {
 		page.Features = append(page.Features, b)
 	}
 	return rows.Err()
-}
-
-func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
-
-// distinct sorts and de-duplicates filter values, so that "a,a,a" does not
-// make a new statement shape (and a new cached statement) per repetition.
-func distinct(v []string) []string {
-	if len(v) == 0 {
-		return nil
-	}
-	return slices.Compact(slices.Sorted(slices.Values(v)))
-}
-
-// incidentQuery builds the count and the page-of-ids queries for q. The ids
-// query returns (id, d) rows in list order, ending in LIMIT ? OFFSET ?, whose
-// values are the last two args.
-//
-// With space or time constrained, everything is answered from the R*Tree and
-// its auxiliary columns (exact envelope, category): one index search, no
-// incident rows read. Otherwise the incident table is read in order.
-func incidentQuery(q Query) (countSQL, idsSQL string, args []any) {
-	var where []string
-	from, id, d := "incident i", "i.rowid", "i.day_from"
-	useTree := q.BBox != nil || q.FromDay != nil || q.ToDay != nil
-	if useTree {
-		from, id, d = "incident_rtree r", "r.id", "r.day_from"
-	}
-	if q.BBox != nil {
-		w, a := bboxClause("r.min_lon", "r.max_lon", "r.min_lat", "r.max_lat", *q.BBox)
-		where, args = append(where, w), append(args, a...)
-		// The R*Tree box is rounded outward; a box wholly inside the bbox is a
-		// sure match and needs no other read. The rest straddle an edge: one
-		// point is checked on its exact envelope, several points one by one.
-		inside, ia := insideClause("r.min_lon", "r.max_lon", "r.min_lat", "r.max_lat", *q.BBox)
-		exact, ea := bboxClause("r.lon0", "r.lon1", "r.lat0", "r.lat1", *q.BBox)
-		points, pa := bboxClause("p.lon", "p.lon", "p.lat", "p.lat", *q.BBox)
-		where = append(where, "(("+inside+") OR (r.multi = 0 AND "+exact+") OR (r.multi = 1 AND EXISTS (SELECT 1 FROM incident_point p WHERE p.incident = r.id AND "+points+")))")
-		args = append(append(append(args, ia...), ea...), pa...)
-	}
-	if q.ToDay != nil {
-		where, args = append(where, "r.day_from <= ?"), append(args, *q.ToDay)
-	}
-	if q.FromDay != nil {
-		where, args = append(where, "r.day_to >= ?"), append(args, *q.FromDay)
-	}
-	if cats := distinct(q.Categories); len(cats) > 0 {
-		col := "i.category"
-		if useTree {
-			col = "r.category"
-		}
-		where = append(where, col+" IN ("+marks(len(cats))+")")
-		for _, c := range cats {
-			args = append(args, c)
-		}
-	}
-	if m := ftsQuery(q.Text); m != "" {
-		where = append(where, id+" IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)")
-		args = append(args, m)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	countSQL = "SELECT count(*) FROM " + from + cond
-	idsSQL = "SELECT " + id + " AS id, " + d + " AS d FROM " + from + cond + " ORDER BY " + d + ", " + id + " LIMIT ? OFFSET ?"
-	return countSQL, idsSQL, append(args, q.Limit, q.Offset)
-}
-
-// insideClause is true when the box (minLon..maxLon, minLat..maxLat) lies
-// wholly inside b.
-func insideClause(minLon, maxLon, minLat, maxLat string, b orb.Bound) (string, []any) {
-	lat := minLat + " >= ? AND " + maxLat + " <= ?"
-	if b.Min.Lon() <= b.Max.Lon() {
-		return minLon + " >= ? AND " + maxLon + " <= ? AND " + lat, []any{b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()}
-	}
-	return "(" + minLon + " >= ? OR " + maxLon + " <= ?) AND " + lat, []any{b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()}
-}
-
-func bboxClause(minLon, maxLon, minLat, maxLat string, b orb.Bound) (string, []any) {
-	lat := minLat + " <= ? AND " + maxLat + " >= ?"
-	if b.Min.Lon() <= b.Max.Lon() {
-		return minLon + " <= ? AND " + maxLon + " >= ? AND " + lat, []any{b.Max.Lon(), b.Min.Lon(), b.Max.Lat(), b.Min.Lat()}
-	}
-	// Across the antimeridian: east of Min.Lon or west of Max.Lon.
-	return "(" + maxLon + " >= ? OR " + minLon + " <= ?) AND " + lat, []any{b.Min.Lon(), b.Max.Lon(), b.Max.Lat(), b.Min.Lat()}
-}
-
-// SearchWords are the words a text search looks for: runs of letters and
-// digits. Text with none searches for nothing.
-func SearchWords(text string) []string {
-	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-}
-
-// ftsQuery turns what a reader typed into an FTS5 query in which every word
-// must appear as a word prefix. Each word is quoted, so FTS5 operators and
-// punctuation in the input are matched as text, never interpreted.
-func ftsQuery(text string) string {
-	var terms []string
-	for _, w := range SearchWords(text) {
-		terms = append(terms, `"`+w+`"*`)
-	}
-	return strings.Join(terms, " ")
 }
 
 // Item returns one feature by id.

@@ -332,7 +332,8 @@ func removeStaleSeed(ctx context.Context, tx *sql.Tx, inSeed map[string]bool) ([
 	}
 	var ids []string
 	for _, st := range gone {
-		for _, q := range []string{`DELETE FROM incident_rtree WHERE id = ?`, `DELETE FROM incident_fts WHERE rowid = ?`, `DELETE FROM incident WHERE rowid = ?`} {
+		for _, q := range []string{`DELETE FROM incident_rtree WHERE id = ?`, `DELETE FROM incident_fts WHERE rowid = ?`,
+			`DELETE FROM incident_fts_porter WHERE rowid = ?`, `DELETE FROM incident WHERE rowid = ?`} {
 			if _, err := tx.ExecContext(ctx, q, st.rowid); err != nil {
 				return nil, fmt.Errorf("seed: remove %s: %w", st.id, err)
 			}

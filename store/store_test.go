@@ -492,6 +492,15 @@ func expected(q Query) []string {
 		if len(q.Categories) > 0 && !slices.Contains(q.Categories, in.Category) {
 			continue
 		}
+		if len(q.Verifications) > 0 && !slices.Contains(q.Verifications, in.Verification) {
+			continue
+		}
+		if len(q.SourceIDs) > 0 && !slices.ContainsFunc(in.SourceIDs, func(id string) bool { return slices.Contains(q.SourceIDs, id) }) {
+			continue
+		}
+		if len(q.PlaceIDs) > 0 && !slices.ContainsFunc(in.PlaceIDs, func(id string) bool { return slices.Contains(q.PlaceIDs, id) }) {
+			continue
+		}
 		if q.BBox != nil {
 			inside := false
 			for _, id := range in.PlaceIDs {
@@ -537,6 +546,19 @@ func TestItemsMatchPlainFilter(t *testing.T) {
 		{"category", Query{Categories: []string{"border_security", "arrests"}}},
 		{"category and time", Query{Categories: []string{"quarantine"}, FromDay: day("2020-07-01"), ToDay: day("2020-07-31")}},
 		{"a category given twice", Query{Categories: []string{"arrests", "arrests"}, FromDay: day("2020-01-01")}},
+		{"verification", Query{Verifications: []string{"corroborated", "official"}}},
+		{"verification in time", Query{Verifications: []string{"single_source"}, FromDay: day("2020-08-01"), ToDay: day("2020-12-31")}},
+		{"verification in a bbox", Query{Verifications: []string{"single_source"}, BBox: border}},
+		{"a source", Query{SourceIDs: []string{"dailynk-2021-03"}}},
+		{"any of two sources", Query{SourceIDs: []string{"breitbart-2020-07-17", "upi-2020-05-20"}}},
+		{"a source in time", Query{SourceIDs: []string{"hrw-2021-01-13"}, FromDay: day("2020-08-26"), ToDay: day("2020-08-26")}},
+		{"an unknown source", Query{SourceIDs: []string{"nosuch"}}},
+		{"a place", Query{PlaceIDs: []string{"hyesan"}}},
+		{"any of three places", Query{PlaceIDs: []string{"musan", "hyesan", "kp-cn-border"}}},
+		{"places in and out of a bbox", Query{PlaceIDs: []string{"hyesan", "pyongyang"}, BBox: border}},
+		{"a place in time", Query{PlaceIDs: []string{"kp-cn-border"}, FromDay: day("2020-08-26"), ToDay: day("2020-09-30")}},
+		{"everything at once", Query{PlaceIDs: []string{"hyesan", "kp-cn-border"}, SourceIDs: []string{"dailynk-2021-03", "amn-2020-08-30"},
+			Verifications: []string{"single_source", "corroborated"}, Categories: []string{"arrests", "border_security"}, FromDay: day("2020-01-01")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -573,9 +595,38 @@ func TestItemsMatchPlainFilter(t *testing.T) {
 	if after != before {
 		t.Errorf("%d statements cached after repeating a category, %d before", after, before)
 	}
-	// Guard the guard: the cases must not all be trivially empty or full.
-	if n := len(expected(cases[7].q)); n == 0 || n == len(testSeed.Incidents) {
-		t.Errorf("the Hyesan case selects %d incidents; pick a case that discriminates", n)
+	// Lists of ids are one parameter: one, two or five places are one shape.
+	places := []string{"hyesan", "musan", "kaesong", "pyongyang", "china"}
+	before = after
+	for n := 1; n <= len(places); n++ {
+		if _, err := st.Items(context.Background(), "incidents", Query{PlaceIDs: places[:n], SourceIDs: places[:n], Limit: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after = 0
+	st.stmts.Range(func(_, _ any) bool { after++; return true })
+	if after != before+2 { // the count and the page of the one new shape
+		t.Errorf("%d statements cached after lists of 1 to %d places, %d before", after, len(places), before)
+	}
+	// Searches of 1 to 8 words come in four shapes (1, 2, 4 and 8 words).
+	words := strings.Fields("border guard order zone shoot police army river")
+	before = after
+	for n := 1; n <= len(words); n++ {
+		if _, err := st.Items(context.Background(), "incidents", Query{Text: strings.Join(words[:n], " "), Limit: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after = 0
+	st.stmts.Range(func(_, _ any) bool { after++; return true })
+	if after != before+4*2 {
+		t.Errorf("%d statements cached after searches of 1 to %d words, %d before", after, len(words), before)
+	}
+	// Guard the guard: the cases must not be trivially empty or full, and
+	// each filter must leave out something the others let through.
+	for _, tc := range cases {
+		if n := len(expected(tc.q)); tc.name != "an unknown source" && tc.name != "everything" && (n == 0 || n == len(testSeed.Incidents)) {
+			t.Errorf("%s selects %d incidents; pick a case that discriminates", tc.name, n)
+		}
 	}
 }
 
@@ -623,11 +674,125 @@ func TestItemsPagingAndText(t *testing.T) {
 			}
 		}
 	}
-	// A headline speaks for its whole article: "phones" is in Daily NK's
+	// A headline speaks for its whole article: "illegal" is in Daily NK's
 	// headline and in no title, summary, place or outlet, so it finds nothing.
-	if p, err := st.Items(ctx, "incidents", Query{Text: "phones", Limit: 10}); err != nil || p.Matched != 0 {
-		t.Errorf(`q="phones" matched %d (%v): headlines are searched`, p.Matched, err)
+	if p, err := st.Items(ctx, "incidents", Query{Text: "illegal", Limit: 10}); err != nil || p.Matched != 0 {
+		t.Errorf(`q="illegal" matched %d (%v): headlines are searched`, p.Matched, err)
 	}
+}
+
+// searchText is what the search reads of an incident, as words: its title
+// and summary in English and Korean, its places' names and its sources'
+// outlets and reporters.
+func searchText(in data.Incident) []string {
+	parts := []string{in.Title, in.Summary, in.TitleKO, in.SummaryKO}
+	for _, id := range in.PlaceIDs {
+		for _, p := range testSeed.Places {
+			if p.ID == id {
+				parts = append(append(parts, p.NameEN, p.NameKO, p.NameZH), p.AltNames...)
+			}
+		}
+	}
+	for _, id := range in.SourceIDs {
+		for _, s := range testSeed.Sources {
+			if s.ID == id {
+				parts = append(parts, s.Outlet, s.OriginalReporter)
+			}
+		}
+	}
+	var words []string
+	for _, w := range SearchWords(strings.Join(parts, " ")) {
+		words = append(words, strings.ToLower(w))
+	}
+	return words
+}
+
+// A word of a search finds the words it starts, as before, and the other
+// forms of the same English word (porter's stems); no more. The oracle is the
+// seed read in Go: an incident matches when one of its words starts with the
+// query or is one of the forms listed.
+func TestSearchFindsWordForms(t *testing.T) {
+	st := openCopy(t)
+	for _, tc := range []struct {
+		q     string
+		forms []string // what porter reduces to the query's stem, as far as the seed has them
+		// a word the search must find, and one it must not: the case's point
+		finds, misses string
+	}{
+		{"phones", []string{"phone", "phones", "phoned"}, "phone", ""},
+		{"phone", nil, "phone", ""},
+		{"arrests", []string{"arrest", "arrests", "arrested", "arresting"}, "arresting", ""},
+		{"arrested", []string{"arrest", "arrests", "arrested", "arresting"}, "arrests", ""},
+		// Porter knows no irregular forms: "shoot" finds shooting(s), not "shot".
+		{"shoot", nil, "shootings", "shot"},
+		{"quarantined", []string{"quarantine", "quarantined", "quarantines"}, "quarantine", ""},
+		// Stems are matched whole: "died" is di, and di* would find "dismissed".
+		{"died", []string{"die", "dies", "died"}, "died", "dismissed"},
+		{"camps", []string{"camp", "camps"}, "camp", "campaign"},
+		{"hyes", nil, "hyesan", ""},
+		// Korean and Chinese words pass through porter unchanged and still
+		// match from their start, as place names do.
+		{"혜산", nil, "혜산시", ""},
+		{"惠山", nil, "惠山", ""},
+		// Three words, every one required (the third is repeated to make four).
+		{"RFA border shoot", nil, "rfa", "rfa"},
+	} {
+		t.Run(tc.q, func(t *testing.T) {
+			var want []string
+			found := map[string]bool{}
+			for _, in := range testSeed.Incidents {
+				text, all := searchText(in), true
+				for _, q := range SearchWords(strings.ToLower(tc.q)) {
+					match := false
+					for _, w := range text {
+						if strings.HasPrefix(w, q) || slices.Contains(tc.forms, w) {
+							match, found[w] = true, true
+						}
+					}
+					all = all && match
+				}
+				if all {
+					want = append(want, in.ID)
+				}
+			}
+			slices.Sort(want)
+			page, err := st.Items(context.Background(), "incidents", Query{Text: tc.q, Limit: 10000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := featureIDs(t, page)
+			if !slices.Equal(got, want) {
+				t.Errorf("q=%q found %v\nwant %v", tc.q, got, want)
+			}
+			// Guard the oracle: the seed must hold the words the case is about.
+			if !found[tc.finds] {
+				t.Errorf("no incident has %q: the case proves nothing", tc.finds)
+			}
+			if tc.misses == "" {
+				return
+			}
+			for _, in := range testSeed.Incidents {
+				if slices.Contains(searchText(in), tc.misses) && !slices.Contains(want, in.ID) {
+					return // an incident with the word, rightly not found
+				}
+			}
+			t.Errorf("no incident has %q without a form of %q: the case proves nothing", tc.misses, tc.q)
+		})
+	}
+}
+
+func featureIDs(t *testing.T, page Page) []string {
+	t.Helper()
+	var ids []string
+	for _, f := range page.Features {
+		var ft struct{ ID string }
+		if err := json.Unmarshal(f, &ft); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, ft.ID)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 func TestSmallCollections(t *testing.T) {

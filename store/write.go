@@ -93,18 +93,22 @@ const (
 	qDeletePoints  = `DELETE FROM incident_point WHERE incident = ?`
 	qDeleteRtree   = `DELETE FROM incident_rtree WHERE id = ?`
 	qDeleteFTS     = `DELETE FROM incident_fts WHERE rowid = ?`
+	qDeleteStems   = `DELETE FROM incident_fts_porter WHERE rowid = ?`
 	qInsertPlace   = `INSERT INTO incident_place (incident, ord, place_id) VALUES (?, ?, ?)`
 	qInsertSource  = `INSERT INTO incident_source (incident, ord, source_id) VALUES (?, ?, ?)`
 	qInsertPoint   = `INSERT INTO incident_point (incident, lon, lat) VALUES (?, ?, ?)`
 	qInsertRtree   = `INSERT INTO incident_rtree (id, min_lon, max_lon, min_lat, max_lat, day_from, day_to,
-		lon0, lon1, lat0, lat1, multi, category) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`
+		lon0, lon1, lat0, lat1, multi, category, verification, date_precision) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 	qInsertFTS = `INSERT INTO incident_fts (rowid, title, summary, title_ko, summary_ko, places, sources) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	// Only the English text is stemmed: porter passes Korean words through
+	// unchanged, so incident_fts alone finds them.
+	qInsertStems = `INSERT INTO incident_fts_porter (rowid, title, summary, places, sources) VALUES (?, ?, ?, ?, ?)`
 )
 
 func newIncidentWriter(ctx context.Context, tx *sql.Tx, cat *catalog) (*incidentWriter, error) {
 	w := &incidentWriter{tx: tx, cat: cat, now: time.Now().UTC().Format(time.RFC3339), stmts: map[string]*sql.Stmt{}}
 	for _, q := range []string{qFindIncident, qInsertIncident, qUpdateIncident, qDeletePlaces, qDeleteSources, qDeletePoints,
-		qDeleteRtree, qDeleteFTS, qInsertPlace, qInsertSource, qInsertPoint, qInsertRtree, qInsertFTS} {
+		qDeleteRtree, qDeleteFTS, qDeleteStems, qInsertPlace, qInsertSource, qInsertPoint, qInsertRtree, qInsertFTS, qInsertStems} {
 		st, err := tx.PrepareContext(ctx, q)
 		if err != nil {
 			w.close()
@@ -168,7 +172,7 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin str
 		if _, err := w.stmts[qUpdateIncident].ExecContext(ctx, append(fields, rowid)...); err != nil {
 			return false, fmt.Errorf("update incident %s: %w", in.ID, err)
 		}
-		for _, q := range []string{qDeletePlaces, qDeleteSources, qDeletePoints, qDeleteRtree, qDeleteFTS} {
+		for _, q := range []string{qDeletePlaces, qDeleteSources, qDeletePoints, qDeleteRtree, qDeleteFTS, qDeleteStems} {
 			if _, err := w.stmts[q].ExecContext(ctx, rowid); err != nil {
 				return false, fmt.Errorf("replace incident %s: %w", in.ID, err)
 			}
@@ -221,12 +225,15 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin str
 		}
 	}
 	if _, err := w.stmts[qInsertRtree].ExecContext(ctx, rowid, box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), dayFrom, dayTo,
-		box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), multi, in.Category); err != nil {
+		box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), multi, in.Category, in.Verification, in.DatePrecision); err != nil {
 		return false, fmt.Errorf("incident %s: index: %w", in.ID, err)
 	}
-	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, in.TitleKO, in.SummaryKO,
-		strings.Join(placeNames, " "), strings.Join(sourceNames, " ")); err != nil {
+	places, sources := strings.Join(placeNames, " "), strings.Join(sourceNames, " ")
+	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, in.TitleKO, in.SummaryKO, places, sources); err != nil {
 		return false, fmt.Errorf("incident %s: full-text index: %w", in.ID, err)
+	}
+	if _, err := w.stmts[qInsertStems].ExecContext(ctx, rowid, in.Title, in.Summary, places, sources); err != nil {
+		return false, fmt.Errorf("incident %s: full-text index of stems: %w", in.ID, err)
 	}
 	return !ok, nil
 }
