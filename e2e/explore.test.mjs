@@ -285,9 +285,9 @@ test('without internet the online tiles say so once, and the offline map stays',
     await context.route('https://tile.openstreetmap.org/**', (route) => route.abort('internetdisconnected'));
     await page.goto(`${base}/?date=2020-08-27`);
     await ready(page);
-    // The layer control opens on hover; the box is ticked as a reader would, without waiting on the animation.
-    await page.locator('.leaflet-control-layers').hover();
-    await page.locator('.leaflet-control-layers label:has-text("OpenStreetMap") input').check({ force: true });
+    // The layer control's box for the online tiles (it opens on hover, which a loaded machine may miss).
+    await page.evaluate(() => [...document.querySelectorAll('.leaflet-control-layers label')]
+      .find((l) => /OpenStreetMap/.test(l.textContent)).querySelector('input').click());
     await page.waitForFunction(() => /could not be loaded/.test(document.querySelector('#notice').textContent), null, { timeout: 10000 });
     assert.equal(await page.locator('.leaflet-tile').count(), 0, 'the tile layer is taken off again');
     assert.ok(await page.locator('path.border-line').count() > 0, 'the offline map is there');

@@ -66,7 +66,7 @@ test('incidents: in force on a day is the closed interval, filtered; counted per
   assert.deepEqual(await ids('2020-09-03'), []);
   assert.deepEqual((await src.inPeriod(dayOf('2020-08-20'), dayOf('2020-08-26'))).map((i) => i.id).sort(), ['a', 'b']);
   assert.deepEqual(src.extent(), { min: dayOf('2020-08-01'), max: dayOf('2020-09-02') });
-  assert.deepEqual(src.outlets(), [{ outlet: 'X', ids: ['s1'] }, { outlet: 'Y', ids: ['s2'] }]);
+  assert.deepEqual(await src.outlets(), [{ outlet: 'X', ids: ['s1'] }, { outlet: 'Y', ids: ['s2'] }]);
 
   // Weekly bins: b (known to the month) stands over every week of August.
   const bins = await src.counts(dayOf('2020-08-01'), dayOf('2020-09-04'), 7);

@@ -356,4 +356,11 @@ export const KO = {
   'The data: every incident as {geojson} or {csv}, and {layers} (the Borderline server also offers them to QGIS); {cite}.': '데이터: 전체 사건을 {geojson} 또는 {csv}로, {layers}(Borderline 서버는 QGIS용으로도 제공합니다); {cite}.',
   'The list of reports could not be loaded.': '보도 목록을 불러오지 못했습니다.',
   '{n} incidents and {p} places match “{text}”.': '“{text}”에 해당하는 사건 {n}건, 장소 {p}곳입니다.',
+  'The list shows the newest; {n} older one is not listed: narrow the period or the filters.': '최근 사건만 표시합니다. 이전 사건 {n}건은 목록에 없습니다. 기간이나 필터를 좁히십시오.',
+  'The list shows the newest; {n} older ones are not listed: narrow the period or the filters.': '최근 사건만 표시합니다. 이전 사건 {n}건은 목록에 없습니다. 기간이나 필터를 좁히십시오.',
+  '{n} incidents here; open the list': '이곳의 사건 {n}건, 목록 열기',
+  '{n} incident at this point': '이 지점의 사건 {n}건',
+  '{n} incidents at this point': '이 지점의 사건 {n}건',
+  'in the period the map shows': '지도에 표시된 기간',
+  'Show {n} more': '{n}건 더 보기',
 };

@@ -111,6 +111,11 @@ async function start() {
       commit('push');
     },
     onSelect: (id, opts) => select(id, opts),
+    onCluster: (items) => {
+      state.cluster = true;
+      panel.renderGroup(items.sort((a, b) => b.from - a.from));
+      if (compact()) panel.setSheetOpen(true);
+    },
   });
   const { map } = view;
 
@@ -128,7 +133,8 @@ async function start() {
     showProblems([t('The online map tiles could not be loaded (no internet?); the offline map is shown.')]);
     view.base.osm.remove();
   });
-  const outlets = source.outlets();
+  const outlets = await source.outlets();
+  if (state.selectedId) await source.ensure(state.selectedId);
   state.filters = filtersOf(initial, outlets, problems);
 
   // --- time range --------------------------------------------------------
@@ -241,16 +247,20 @@ async function start() {
   async function render() {
     const mine = ++seq;
     const [from, to] = periodOf({ day: state.day, mode: state.mode, window: state.window, min: range.min });
-    const [shown, all] = await Promise.all([source.inPeriod(from, to, state.filters), source.inPeriod(from, to, null)]);
+    const filtered = Object.values(state.filters).some(Boolean);
+    const [shown, all] = await Promise.all([source.inPeriod(from, to, state.filters), filtered ? source.count(from, to, null) : null]);
     if (mine !== seq) return; // a newer render is under way
+    performance.mark('borderline-step-data');
+    const listedOut = shown.more || 0; // beyond what one period shows (a large dataset)
     const activeZones = view.show(shown, state.day);
+    performance.mark('borderline-step-map');
     const period = { mode: state.mode, day: state.day, from: Math.max(from, range.min), to: Math.min(to, range.max) };
-    if (!search.active && !state.place) {
-      panel.renderList(shown, period, { hidden: all.length - shown.length });
+    if (!search.active && !state.place && !state.cluster) {
+      panel.renderList(shown, period, { hidden: filtered ? all - shown.length - listedOut : 0, more: listedOut });
       state.listed = shown;
     }
-    state.shown = shown.length;
-    const n = shown.length;
+    state.shown = shown.length + listedOut;
+    const n = shown.length + listedOut;
     const words = periodWords(n, period);
     const countNode = $('#date-count');
     countNode.textContent = words.heading;
@@ -270,6 +280,11 @@ async function start() {
     if (!timeline.playing) {
       announce(`${longDate(state.day)}: ${words.heading}${activeZones.length ? `; ${t('the forbidden zone along the border is in force')}` : ''}.`);
     }
+    // How long a step of the slider took, map, list and all (read by the browser tests).
+    if (performance.getEntriesByName('borderline-step-start').length) {
+      performance.measure('borderline-step', 'borderline-step-start');
+      performance.clearMarks('borderline-step-start');
+    }
   }
 
   async function renderChart() {
@@ -285,6 +300,7 @@ async function start() {
     window: state.window,
     onChange: (d) => {
       state.day = d;
+      performance.mark('borderline-step-start');
       render();
       commitSoon();
     },
@@ -323,7 +339,7 @@ async function start() {
       render();
     },
     onResults: (text, { features = [], matched, places: found, error }) => {
-      const items = features.map((f) => source.get(String(f.id))).filter(Boolean);
+      const items = source.adopt(features);
       const shown = items.filter((it) => passes(it, state.filters));
       panel.renderSearch(text, shown, { matched, hidden: items.length - shown.length, places: found, error });
       state.shown = shown.length;
@@ -335,14 +351,13 @@ async function start() {
   });
   search.set(state.query);
 
-  function showPlace() {
+  async function showPlace() {
     const f = places.find((p) => String(p.id) === state.place);
     if (!f) {
       state.place = null;
       return false;
     }
-    const items = source.items.filter((it) => (it.props.places || []).some((p) => p.id === state.place) && passes(it, state.filters))
-      .sort((a, b) => a.from - b.from);
+    const items = await source.atPlace(state.place, state.filters);
     panel.renderPlace(f, items);
     state.listed = items;
     document.body.dataset.place = state.place;
@@ -352,13 +367,19 @@ async function start() {
   /** A place chosen from the search: the map goes there and lists its incidents. */
   function choosePlace(id, { from = 'list' } = {}) {
     state.place = id || null;
+    if (state.cluster) {
+      state.cluster = false; // back from a cluster's list
+      render();
+      return;
+    }
     if (!state.place) {
       delete document.body.dataset.place;
       if (search.active) search.run(); else render();
       if (from !== 'history') commit('push');
       return;
     }
-    const f = showPlace();
+    const f = places.find((p) => String(p.id) === state.place);
+    showPlace();
     if (f && f.geometry && f.geometry.type === 'Point') {
       const [lng, lat] = f.geometry.coordinates;
       map.flyTo([lat, lng], Math.max(map.getZoom(), PLACE_ZOOM), { animate: from === 'list' });
@@ -416,7 +437,7 @@ async function start() {
   });
 
   // Back and Forward: the URL holds the whole view, so apply it again.
-  window.addEventListener('popstate', () => {
+  window.addEventListener('popstate', async () => {
     const { state: s } = readState();
     state.day = s.date ? Math.min(range.max, Math.max(range.min, dayOf(s.date))) : state.day;
     state.mode = s.mode || 'day';
@@ -439,7 +460,7 @@ async function start() {
     renderChart();
     if (state.place) choosePlace(state.place, { from: 'history' });
     else if (search.active) search.run();
-    const id = s.incident && source.get(s.incident) ? s.incident : null;
+    const id = s.incident && await source.ensure(s.incident) ? s.incident : null;
     if (id !== state.selectedId) select(id, { source: 'history' });
   });
 

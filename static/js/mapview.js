@@ -81,7 +81,10 @@ export class MapView {
     this.zones = new ZoneLayer(map, { zones: layers.zones, countries: layers.countries, landBorder: this.base.landBorder });
     this.places = new PlaceLayer(map, layers.places).addTo(map);
     this.areas = new AreaHighlight(map, { border: this.base.landBorder });
-    this.incidents = new IncidentLayer(map, { onSelect: (id, opts) => options.onSelect && options.onSelect(id, opts) });
+    this.incidents = new IncidentLayer(map, {
+      onSelect: (id, opts) => options.onSelect && options.onSelect(id, opts),
+      onCluster: (items, latlng) => options.onCluster && options.onCluster(items, latlng),
+    });
     this.legend = createLegend(map, { collapsed: !options.legendOpen, position: 'topleft' });
     // Labels make way for the open legend and come back when it closes.
     map.getContainer().querySelector('.legend-toggle')

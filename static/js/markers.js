@@ -105,10 +105,33 @@ function ringOffsets(radii) {
   });
 }
 
+// More incidents than this at one point become one marker with their number,
+// which lists them: a ring of fifty symbols helps nobody and costs a step of
+// the slider its speed.
+export const CLUSTER_AT = 9;
+
+/** The cluster's symbol: a circle with the number, in the colour of its commonest category. */
+function clusterIcon(members, selected) {
+  const counts = new Map();
+  for (const m of members) counts.set(m.it.category, (counts.get(m.it.category) || 0) + 1);
+  const top = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+  const cat = category(top);
+  const n = members.length;
+  const r = Math.min(22, 12 + Math.log2(n) * 2);
+  const box = 2 * r + 8;
+  const node = svg('svg', { class: 'incident-cluster-symbol', width: box, height: box, viewBox: `0 0 ${box} ${box}`, 'aria-hidden': 'true', focusable: 'false' },
+    selected ? svg('circle', { class: 'halo', cx: box / 2, cy: box / 2, r: r + 3.5 }) : null,
+    svg('circle', { cx: box / 2, cy: box / 2, r, fill: cat.color, 'fill-opacity': 0.85, stroke: '#1d1a16', 'stroke-width': 2 }),
+    svg('circle', { cx: box / 2, cy: box / 2, r: r - 4, fill: '#ffffff', 'fill-opacity': 0.92 }),
+    svg('text', { class: 'letter', x: box / 2, y: box / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central', 'font-size': n > 99 ? 11 : 13, fill: '#111' }, String(n)));
+  return L.divIcon({ html: node, className: 'incident-marker incident-cluster', iconSize: [box, box], iconAnchor: [box / 2, box / 2] });
+}
+
 export class IncidentLayer {
-  constructor(map, { onSelect }) {
+  constructor(map, { onSelect, onCluster }) {
     this.map = map;
     this.onSelect = onSelect;
+    this.onCluster = onCluster;
     this.group = L.layerGroup().addTo(map);
     this.markers = new Map(); // key → {marker, sig, id}
     this.selectedId = null;
@@ -138,7 +161,27 @@ export class IncidentLayer {
   }
 
   markerElements(id) {
-    return [...this.markers.values()].filter((m) => m.id === id).map((m) => m.marker.getElement()).filter(Boolean);
+    return [...this.markers.values()].filter((m) => m.id === id || (m.ids && m.ids.includes(id)))
+      .map((m) => m.marker.getElement()).filter(Boolean);
+  }
+
+  /** One marker for many incidents at a point: Enter or a click lists them. */
+  createCluster(w) {
+    const items = [...new Set(w.members.map((m) => m.it))];
+    const label = t('{n} incidents here; open the list', { n: items.length });
+    const marker = L.marker(w.latlng, { icon: clusterIcon(w.members, w.selected), title: label, keyboard: true, zIndexOffset: w.selected ? 900 : 0 });
+    const open = () => this.onCluster && this.onCluster(items, w.latlng);
+    marker.on('click', open);
+    marker.on('keypress', (e) => {
+      const k = e.originalEvent.key;
+      if (k === 'Enter' || k === ' ') { e.originalEvent.preventDefault(); open(); }
+    });
+    marker.on('add', () => {
+      const node = marker.getElement();
+      if (node) { node.setAttribute('aria-label', label); node.dataset.clusterSize = String(items.length); }
+    });
+    marker.addTo(this.group);
+    return marker;
   }
 
   render() {
@@ -152,7 +195,13 @@ export class IncidentLayer {
       });
     }
     const wanted = new Map();
-    for (const g of groups.values()) {
+    for (const [k, g] of groups) {
+      if (g.members.length >= CLUSTER_AT) {
+        const selected = g.members.some((m) => m.it.id === this.selectedId);
+        const ids = g.members.map((m) => m.it.id).sort().join(',');
+        wanted.set(`cluster@${k}`, { cluster: true, members: g.members, latlng: g.latlng, selected, sig: `${selected},${ids}` });
+        continue;
+      }
       g.members.sort((a, b) => CAT_ORDER.indexOf(a.it.category) - CAT_ORDER.indexOf(b.it.category)
         || a.it.from - b.it.from || a.it.id.localeCompare(b.it.id));
       const radii = g.members.map((m) => hitRadius(markerStyle(m.it.props).r));
@@ -175,6 +224,11 @@ export class IncidentLayer {
     for (const [key, w] of wanted) {
       const existing = this.markers.get(key);
       if (existing && existing.sig === w.sig) continue;
+      if (w.cluster) {
+        if (existing) this.group.removeLayer(existing.marker);
+        this.markers.set(key, { marker: this.createCluster(w), sig: w.sig, id: null, ids: w.members.map((m) => m.it.id) });
+        continue;
+      }
       const icon = this.icon(w);
       if (existing) {
         existing.marker.setLatLng(w.latlng);

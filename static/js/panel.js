@@ -11,6 +11,7 @@ import { t, count, localized, englishData, language } from './i18n.js';
 import { pageURL } from './site.js';
 import { placeName } from './describe.js';
 
+const LIST_FIRST = 150;
 export const OFF_MAP_HEADING = 'No single location / outside the map';
 const OFF_MAP_NOTE = 'These concern the whole country or happened abroad (Geneva, New York, Thailand…), so they have no marker on the map.';
 
@@ -119,7 +120,7 @@ export class Panel {
    * off-map ones under their own heading. `period` is {mode, day, from, to};
    * `hidden` how many more the filters hide.
    */
-  renderList(items, period, { hidden = 0 } = {}) {
+  renderList(items, period, { hidden = 0, more = 0 } = {}) {
     this.searching = false;
     const onMap = items.filter((it) => !it.offMap);
     const offMap = items.filter((it) => it.offMap);
@@ -147,6 +148,10 @@ export class Panel {
       this.list.appendChild(el('p', { class: 'list-note' }, t(OFF_MAP_NOTE)));
       this.list.appendChild(this.renderItems(offMap, 'offmap-heading', day));
     }
+    if (more > 0) {
+      this.list.appendChild(el('p', { class: 'list-note' },
+        count(more, 'The list shows the newest; {n} older one is not listed: narrow the period or the filters.', 'The list shows the newest; {n} older ones are not listed: narrow the period or the filters.')));
+    }
     if (hidden > 0) {
       this.list.appendChild(el('p', { class: 'list-note filter-note' },
         count(hidden, '{n} more is hidden by the filters.', '{n} more are hidden by the filters.')));
@@ -167,6 +172,20 @@ export class Panel {
         el('span', { class: 'item-title' }, p.name_en || String(f.id), placeNames(p)),
         el('span', { class: 'item-meta' }, [t(PLACE_KINDS[p.kind] || p.kind), distanceText(p)].filter(Boolean).join(' · '))));
     })));
+  }
+
+  /** The incidents of a cluster on the map: many at one point in the period shown. */
+  renderGroup(items, { place } = {}) {
+    this.searching = true;
+    this.heading.textContent = place
+      ? count(items.length, '{n} incident at {place}', '{n} incidents at {place}').replace('{place}', place)
+      : count(items.length, '{n} incident at this point', '{n} incidents at this point');
+    this.root.querySelector('#list-date').textContent = t('in the period the map shows');
+    this.setOpenerText(count(items.length, '{n} incident', '{n} incidents'));
+    clear(this.list);
+    this.list.appendChild(el('button', { type: 'button', class: 'link-btn', onclick: () => this.onPlace && this.onPlace(null) }, t('Back to the list')));
+    this.list.appendChild(this.renderItems(items, 'list-heading'));
+    this.heading.focus({ preventScroll: true });
   }
 
   /** A place chosen from the search: its incidents at any date. */
@@ -214,25 +233,42 @@ export class Panel {
     }
   }
 
-  /** A list of incident buttons; with `day`, those not in force that day are marked as earlier or later. */
+  /**
+   * A list of incident buttons; with `day`, those not in force that day are
+   * marked as earlier or later. A long list shows its first LIST_FIRST and a
+   * button for the rest, so that a step of the slider stays quick.
+   */
   renderItems(items, labelledBy, day = null) {
-    return el('ul', { class: 'incident-items', 'aria-labelledby': labelledBy || undefined },
-      items.map((it) => {
-        const p = it.props;
-        const selected = it.id === this.selectedId;
-        const off = day !== null && !isInForce(it, day);
-        return el('li', null,
-          el('button', {
-            type: 'button', class: ['incident-item', selected && 'is-selected', off && 'is-not-in-force', `cat-${it.category}`],
-            dataset: { id: it.id, incidentId: it.id }, 'aria-current': selected ? 'true' : undefined,
-          },
-          el('span', { class: 'item-title', lang: localized(p, 'title').lang }, localized(p, 'title').text || it.id),
-          el('span', { class: 'item-meta' },
-            categoryChip(it.category, { full: false }),
-            el('span', { class: 'item-date' }, incidentDateWords(p, { short: true, inferred: true })),
-            off ? el('span', { class: 'badge badge-muted' }, it.to < day ? t('ended') : t('later')) : null,
-            p.verification === 'single_source' ? el('span', { class: 'badge badge-warn' }, t('one source, unverified')) : null)));
-      }));
+    const ul = el('ul', { class: 'incident-items', 'aria-labelledby': labelledBy || undefined });
+    const add = (part) => ul.append(...part.map((it) => this.renderItem(it, day)));
+    add(items.slice(0, LIST_FIRST));
+    if (items.length > LIST_FIRST) {
+      const rest = items.slice(LIST_FIRST);
+      const more = el('li', { class: 'list-more' }, el('button', {
+        type: 'button', class: 'link-btn',
+        onclick: () => { more.remove(); add(rest); ul.children[LIST_FIRST].querySelector('button').focus(); },
+      }, count(rest.length, 'Show {n} more', 'Show {n} more')));
+      ul.appendChild(more);
+    }
+    return ul;
+  }
+
+  renderItem(it, day) {
+    const p = it.props;
+    const selected = it.id === this.selectedId;
+    const off = day !== null && !isInForce(it, day);
+    const title = localized(p, 'title');
+    return el('li', null,
+      el('button', {
+        type: 'button', class: ['incident-item', selected && 'is-selected', off && 'is-not-in-force', `cat-${it.category}`],
+        dataset: { id: it.id, incidentId: it.id }, 'aria-current': selected ? 'true' : undefined,
+      },
+      el('span', { class: 'item-title', lang: title.lang }, title.text || it.id),
+      el('span', { class: 'item-meta' },
+        categoryChip(it.category, { full: false }),
+        el('span', { class: 'item-date' }, incidentDateWords(p, { short: true, inferred: true })),
+        off ? el('span', { class: 'badge badge-muted' }, it.to < day ? t('ended') : t('later')) : null,
+        p.verification === 'single_source' ? el('span', { class: 'badge badge-warn' }, t('one source, unverified')) : null)));
   }
 
   markSelected(id) {

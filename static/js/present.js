@@ -26,6 +26,7 @@ const stepText = (obj, field) => localized(obj, field).text;
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const DEFAULT_STORY = 'closure';
 const POINT_ZOOM = 8;
+const EAGER_STEPS = 200;
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const $ = (sel) => document.querySelector(sel);
 
@@ -78,6 +79,7 @@ function renderPrint(story, steps) {
   const root = clear($('#story-print'));
   fill(root, el('h2', null, t('The story, step by step')), story.description ? el('p', { class: 'print-lead' }, stepText(story, 'description')) : null);
   root.appendChild(el('ol', { class: 'print-steps' }, steps.map(({ step, item }) => {
+    if (!item) return el('li', null, el('h3', null, stepText(step, 'title')), el('p', null, stepText(step, 'intro')));
     const p = item.props;
     const v = verification(p.verification, p.verification_label);
     return el('li', null,
@@ -112,7 +114,14 @@ async function start() {
   }
   view.draw(loaded);
   const { source } = loaded;
-  const steps = story.steps.map((step) => ({ step, item: source.get(step.incident) })).filter((s) => s.item);
+  // Each step's incident: at hand for the incidents that ship; asked of the
+  // server for a large dataset — all at once for a curated story, one by one
+  // as they are shown for the story of every incident.
+  let steps = story.steps.map((step) => ({ step, item: source.get(step.incident) }));
+  if (steps.length <= EAGER_STEPS) {
+    await Promise.all(steps.map(async (s) => { s.item = s.item || await source.ensure(s.step.incident); }));
+    steps = steps.filter((s) => s.item);
+  }
   if (!steps.length) {
     setStatus(t('This story has no incident on this map.'), { error: true });
     return;
@@ -126,16 +135,25 @@ async function start() {
   const live = $('#live');
   const announce = debounce((text) => { live.textContent = text; }, 300);
   let index = 0;
-  if (params.incident) index = Math.max(0, steps.findIndex((s) => s.item.id === params.incident));
+  if (params.incident) index = Math.max(0, steps.findIndex((s) => s.step.incident === params.incident));
   if (params.step) index = Math.min(steps.length, params.step) - 1;
 
   let autoplay = params.autoplay;
   let timer = 0;
   let seq = 0;
+  let skipped = 0;
+  let shownIndex = 0;
   async function show(i, { animate = true } = {}) {
     const mine = ++seq;
     index = (i + steps.length) % steps.length;
+    if (!steps[index].item) steps[index].item = await source.ensure(steps[index].step.incident);
     const { step, item } = steps[index];
+    if (!item) { // gone since the story was written: the next one in the same direction
+      if (++skipped > steps.length) return undefined;
+      return show(i >= shownIndex ? index + 1 : index - 1, { animate });
+    }
+    skipped = 0;
+    shownIndex = index;
     const day = item.from;
     renderCard(step, item);
     $('#step-counter').textContent = t('{n} of {all}', { n: index + 1, all: steps.length });
