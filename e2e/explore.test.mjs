@@ -434,3 +434,46 @@ test('Korean: the whole interface, dates and incidents in Korean; the browser\'s
     await context.close();
   }
 });
+
+test('on a phone: the time controls, the filters, a place in the search and Korean', async () => {
+  const { context, page, failed, errors } = await openPage(browser, { width: 390, height: 844 }, { mobile: true });
+  try {
+    await page.goto(`${base}/?date=${DAY}`);
+    await ready(page);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the page is ${width}px wide`);
+    // The controls row scrolls sideways; every control is reachable and big enough to tap.
+    await page.locator('button[data-step="+1w"]').tap();
+    await page.waitForSelector(`body[data-day="${shift(DAY, 7)}"]`);
+    await page.selectOption('#mode', 'cumulative');
+    await page.waitForSelector('body[data-mode="cumulative"]');
+    for (const sel of ['button[data-step="-1m"]', '#mode', '#loop', '#speed']) {
+      await page.locator(sel).scrollIntoViewIfNeeded();
+      const b = await page.locator(sel).boundingBox();
+      assert.ok(b && b.x >= 0 && b.x + b.width <= 391, `${sel} can be reached`);
+    }
+    // Filters in their panel.
+    await page.locator('#filters-toggle').tap();
+    await page.locator('#filters-panel').waitFor({ state: 'visible' });
+    await page.locator('label[for="verification-official"]').tap();
+    await page.waitForFunction(() => new URL(window.location.href).searchParams.has('ver'));
+    await page.screenshot({ path: path.join(SHOTS, 'phone-filters.png') });
+    await page.locator('#filters-toggle').tap();
+    // A place from the search, in the sheet.
+    await page.locator('#sheet-handle').tap();
+    await page.fill('#search-input', 'Manpo');
+    await page.waitForFunction(() => document.body.dataset.search === 'Manpo');
+    await page.locator('button[data-place-id="manpo"]').tap();
+    await page.waitForSelector('body[data-place="manpo"]');
+    await page.screenshot({ path: path.join(SHOTS, 'phone-place.png') });
+    // Korean.
+    await page.goto(`${base}/?date=${DAY}&lang=ko`);
+    await ready(page);
+    assert.equal(await page.locator('#date-words').innerText(), '2020년 6월 15일 월요일');
+    await page.screenshot({ path: path.join(SHOTS, 'phone-korean.png') });
+    assert.deepEqual(failed, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

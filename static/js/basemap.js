@@ -33,9 +33,11 @@ const AREA_LABELS = [
 ];
 
 function createPanes(map) {
+  // Town names above the incident markers (Leaflet's marker pane is 600), so
+  // that a marker never hides one; they let clicks through to the markers.
   const panes = [
     ['base', 250], ['zones', 410], ['border', 420], ['labels', 450],
-    ['places', 560], ['placeLabels', 570],
+    ['places', 560], ['placeLabels', 640],
   ];
   for (const [name, z] of panes) {
     const pane = map.createPane(name);

@@ -16,6 +16,7 @@
 //   i18n.js       English and Korean
 
 import { MapView, loadMapData } from './mapview.js';
+import { fetchFeature } from './api.js';
 import { Timeline, BIN } from './timeline.js';
 import { Panel, periodWords } from './panel.js';
 import { Filters, resolveSources } from './filters.js';
@@ -341,6 +342,7 @@ async function start() {
     onResults: (text, { features = [], matched, places: found, error }) => {
       const items = source.adopt(features);
       const shown = items.filter((it) => passes(it, state.filters));
+      for (const p of found) chosenPlaces.set(String(p.id), p);
       panel.renderSearch(text, shown, { matched, hidden: items.length - shown.length, places: found, error });
       state.shown = shown.length;
       state.listed = shown;
@@ -351,8 +353,10 @@ async function start() {
   });
   search.set(state.query);
 
+  // Places chosen from the search, which may be provinces the map has no dot for.
+  const chosenPlaces = new Map();
   async function showPlace() {
-    const f = places.find((p) => String(p.id) === state.place);
+    const f = places.find((p) => String(p.id) === state.place) || chosenPlaces.get(state.place);
     if (!f) {
       state.place = null;
       return false;
@@ -365,7 +369,7 @@ async function start() {
   }
 
   /** A place chosen from the search: the map goes there and lists its incidents. */
-  function choosePlace(id, { from = 'list' } = {}) {
+  async function choosePlace(id, { from = 'list' } = {}) {
     state.place = id || null;
     if (state.cluster) {
       state.cluster = false; // back from a cluster's list
@@ -378,7 +382,12 @@ async function start() {
       if (from !== 'history') commit('push');
       return;
     }
-    const f = places.find((p) => String(p.id) === state.place);
+    let f = places.find((p) => String(p.id) === state.place) || chosenPlaces.get(state.place);
+    if (!f) {
+      // A province or country named in a link: ask for it.
+      f = await fetchFeature('places', state.place).catch(() => null);
+      if (f) chosenPlaces.set(state.place, f);
+    }
     showPlace();
     if (f && f.geometry && f.geometry.type === 'Point') {
       const [lng, lat] = f.geometry.coordinates;
@@ -412,6 +421,7 @@ async function start() {
   if (langBtn) {
     const other = language() === 'ko' ? 'en' : 'ko';
     langBtn.textContent = other === 'ko' ? '한국어' : 'English';
+    langBtn.dataset.short = other === 'ko' ? '한' : 'EN';
     langBtn.lang = other;
     langBtn.hreflang = other;
     const updateLang = () => {

@@ -7,6 +7,7 @@ import { fetchItems } from './api.js';
 import { words, matches } from './staticdata.js';
 import { debounce } from './dom.js';
 import { MAX_QUERY } from './state.js';
+import { STATIC } from './site.js';
 
 const MIN_QUERY = 2;
 const LIMIT = 100;
@@ -90,11 +91,16 @@ export class Search {
       this.onClear();
       return;
     }
-    const places = findPlaces(text, this.places);
     let fc;
+    let places;
     try {
-      fc = await fetchItems('incidents', { q: text, limit: String(LIMIT) }, { follow: false });
+      // The server searches every place, provinces and countries too; a static copy its own towns.
+      [fc, places] = await Promise.all([
+        fetchItems('incidents', { q: text, limit: String(LIMIT) }, { follow: false }),
+        STATIC ? findPlaces(text, this.places) : fetchItems('places', { q: text, limit: '10' }, { follow: false }).then((p) => p.features),
+      ]);
     } catch (err) {
+      places = findPlaces(text, this.places);
       if (mine === this.seq) this.onResults(text, { items: [], matched: 0, places, error: err.message });
       return;
     }
