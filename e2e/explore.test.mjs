@@ -477,3 +477,26 @@ test('on a phone: the time controls, the filters, a place in the search and Kore
     await context.close();
   }
 });
+
+test('About: from the top bar by keyboard, with the reports, the coding and the contradictions', async () => {
+  const { context, page, failed, errors } = await openPage(browser, { width: 1366, height: 768 }, { bypassCSP: true });
+  try {
+    await page.goto(`${base}/`);
+    await ready(page);
+    await page.locator('#about-btn').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#about-dialog').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => document.querySelectorAll('#about-sources li a').length > 0);
+    const text = await page.locator('#about-dialog').innerText();
+    for (const want of ['Human Rights Watch', 'Daily NK', 'one to two kilometers', 'inferred', 'OpenStreetMap']) assert.ok(text.includes(want), `About lacks ${want}`);
+    const { axeViolations } = await import('./harness.mjs');
+    assert.deepEqual(await axeViolations(page), [], 'axe on About');
+    await page.keyboard.press('Escape');
+    await page.locator('#about-dialog').waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'about-btn', 'focus back on About');
+    assert.deepEqual(failed, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

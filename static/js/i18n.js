@@ -4,7 +4,8 @@
 // to the English, and a test lists every English string in the modules that
 // has no Korean.
 
-import { KO } from './ko.js';
+// The Korean dictionary is loaded only for a reader who reads Korean.
+let KO = {};
 
 export const LANGUAGES = {
   en: { name: 'English', htmlLang: 'en' },
@@ -23,8 +24,10 @@ export function browserLanguage(nav = typeof navigator === 'undefined' ? null : 
   return 'en';
 }
 
-export function setLanguage(code) {
+/** Sets the interface's language, loading its dictionary first. */
+export async function setLanguage(code) {
   lang = code in LANGUAGES ? code : 'en';
+  if (lang === 'ko') ({ KO } = await import('./ko.js'));
   if (typeof document !== 'undefined') document.documentElement.lang = LANGUAGES[lang].htmlLang;
 }
 

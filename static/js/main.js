@@ -7,35 +7,39 @@
 //   incidents.js  where incidents come from; what is shown for a period and filters
 //   mapview.js    the map: base map, zones, places, markers, area outlines
 //   timeline.js   date, steps, modes, chart, slider, play
+//   display.js    what the map and the list show for the period
+//   selection.js  the selected incident and its card
+//   placelist.js  a place's or a cluster's incidents
 //   filters.js    categories, how sure, outlets
 //   search.js     incidents and places by name
 //   panel.js      list and card (side panel / bottom sheet)
 //   share.js      the share dialog; embedframe.js what the embed tells its host
 //   print.js      the printed page
-//   state.js      the view in the URL, and history
+//   state.js      the view in the URL; history.js the address bar and Back
 //   i18n.js       English and Korean
 
 import { MapView, loadMapData } from './mapview.js';
-import { fetchFeature } from './api.js';
-import { Timeline, BIN } from './timeline.js';
-import { Panel, periodWords } from './panel.js';
+import { Timeline } from './timeline.js';
+import { Panel } from './panel.js';
 import { Filters, resolveSources } from './filters.js';
 import { Search } from './search.js';
-import { setupShare } from './share.js';
+import { Selection } from './selection.js';
+import { Display } from './display.js';
+import { PlaceList } from './placelist.js';
+import { ViewHistory } from './history.js';
 import { setupEmbedFrame } from './embedframe.js';
 import { printableMap, renderReport } from './print.js';
-import { readState, writeState, buildSearch, DEFAULT_WINDOW } from './state.js';
+import { readState, DEFAULT_WINDOW } from './state.js';
 import { pageURL, siteURL, STATIC } from './site.js';
-import { isInForce, periodOf, passes } from './incidents.js';
-import { el, debounce } from './dom.js';
+import { passes } from './incidents.js';
+import { el } from './dom.js';
 import { CATEGORIES, VERIFICATION } from './categories.js';
-import { dayOf, isoOf, longDate, monthStart, monthEnd } from './dates.js';
+import { dayOf, monthStart, monthEnd } from './dates.js';
 import { t, setLanguage, browserLanguage, translateDocument, language } from './i18n.js';
 import { setupAbout } from './about.js';
 
 const DEFAULT_RANGE = { min: dayOf('2020-01-01'), max: dayOf('2021-04-30') };
 const DEFAULT_DAY = dayOf('2020-08-26');
-const PLACE_ZOOM = 9;
 const phoneQuery = window.matchMedia('(max-width: 700px)');
 
 const $ = (sel) => document.querySelector(sel);
@@ -82,43 +86,109 @@ function filtersOf(s, outlets, problems) {
   };
 }
 
+/** The language link: this view in the other language. */
+function setupLanguageLink(history) {
+  const link = $('#lang-btn');
+  if (!link) return;
+  const other = language() === 'ko' ? 'en' : 'ko';
+  link.textContent = other === 'ko' ? '한국어' : 'English';
+  link.dataset.short = other === 'ko' ? '한' : 'EN';
+  link.lang = other;
+  link.hreflang = other;
+  const update = () => {
+    const q = new URLSearchParams(history.search());
+    q.set('lang', other);
+    q.delete('labels');
+    link.href = `${window.location.pathname}?${q.toString().replace(/%2C/g, ',')}`;
+  };
+  history.onChange(update);
+  update();
+}
+
+/** What is on screen, for the share dialog, the embed's links and the printed page. */
+function onScreen(app) {
+  const { state, source, view, history, display, search } = app;
+  const allCategories = CATEGORIES.map((c) => c.id);
+  return {
+    search: () => history.search(),
+    day: () => state.day,
+    categories: () => (state.filters.categories ? allCategories.filter((id) => state.filters.categories.has(id)) : allCategories),
+    filters: () => state.filters,
+    period: () => display.period(),
+    mode: () => state.mode,
+    query: () => (search.active ? state.query : ''),
+    count: () => state.shown,
+    selected: () => (state.selectedId ? source.get(state.selectedId) : null),
+    isRegionView: () => view.isRegionView(),
+    onChange: (fn) => history.onChange(fn),
+  };
+}
+
+/** Back and Forward: the URL holds the whole view, so it is applied again. */
+async function restore(app) {
+  const { state, range, outlets, view, timeline, filters, search, display, places, selection, source, history } = app;
+  const { state: s } = readState();
+  state.day = s.date ? Math.min(range.max, Math.max(range.min, dayOf(s.date))) : state.day;
+  state.mode = s.mode || 'day';
+  state.window = s.window || DEFAULT_WINDOW;
+  state.filters = filtersOf(s, outlets, []);
+  state.query = s.query || '';
+  state.place = s.place || null;
+  state.cluster = false;
+  const labels = s.labels || language();
+  if (labels !== state.labels) {
+    state.labels = labels;
+    view.setLabels(labels);
+  }
+  history.typing = false;
+  timeline.setDay(state.day, { silent: true });
+  timeline.setMode(state.mode, state.window);
+  filters.set(state.filters);
+  search.set(state.query);
+  if (s.center) view.map.setView(s.center, s.zoom ?? view.map.getZoom(), { animate: false });
+  display.render();
+  display.renderChart();
+  if (state.place) places.choose(state.place, { from: 'history' });
+  else if (search.active) search.run();
+  const id = s.incident && await source.ensure(s.incident) ? s.incident : null;
+  if (id !== state.selectedId) selection.select(id, { source: 'history' });
+}
+
 async function start() {
   const embed = document.body.dataset.page === 'embed';
-  // The embed is a small window whatever the screen: list and card live in a sheet.
-  const compact = () => embed || phoneQuery.matches;
   const { state: initial, problems } = readState();
-  setLanguage(initial.lang || browserLanguage());
+  await setLanguage(initial.lang || browserLanguage());
   translateDocument();
-  const state = {
-    labels: initial.labels || language(),
-    mode: initial.mode || 'day',
-    window: initial.window || DEFAULT_WINDOW,
-    selectedId: initial.incident || null,
-    place: initial.place || null,
-    query: initial.query || '',
+  // Everything the parts share; each part takes what it needs from it.
+  const app = {
+    embed,
+    initial,
+    // The embed is a small window whatever the screen: list and card live in a sheet.
+    compact: () => embed || phoneQuery.matches,
+    listing: () => app.search.active || Boolean(app.state.place) || Boolean(app.state.cluster),
+    state: {
+      labels: initial.labels || language(),
+      mode: initial.mode || 'day',
+      window: initial.window || DEFAULT_WINDOW,
+      selectedId: initial.incident || null,
+      place: initial.place || null,
+      query: initial.query || '',
+    },
   };
-
-  const legendOpen = !embed && !(phoneQuery.matches || window.innerHeight < 600 || window.innerWidth < 1200);
-  const view = new MapView('map', {
+  const { state } = app;
+  app.view = new MapView('map', {
     center: initial.center,
     zoom: initial.zoom,
     phone: phoneQuery.matches || (embed && window.innerWidth < 500),
-    legendOpen,
-    // The embed credits the sources and map data in its own footer.
-    attribution: !embed,
+    legendOpen: !embed && !(phoneQuery.matches || window.innerHeight < 600 || window.innerWidth < 1200),
+    attribution: !embed, // the embed credits the sources and map data in its own footer
     labels: state.labels,
-    onLabels: (labels) => {
-      state.labels = labels;
-      commit('push');
-    },
-    onSelect: (id, opts) => select(id, opts),
-    onCluster: (items) => {
-      state.cluster = true;
-      panel.renderGroup(items.sort((a, b) => b.from - a.from));
-      if (compact()) panel.setSheetOpen(true);
-    },
+    onLabels: (labels) => { state.labels = labels; app.history.commit('push'); },
+    onSelect: (id, opts) => app.selection.select(id, opts),
+    onCluster: (items) => app.places.cluster(items),
   });
-  const { map } = view;
+  app.map = app.view.map;
+  app.history = new ViewHistory(app);
 
   let loaded;
   try {
@@ -128,358 +198,120 @@ async function start() {
     throw err;
   }
   const { source } = loaded;
-  view.draw(loaded);
-  view.base.osm.once('tileerror', () => {
+  app.source = source;
+  app.places = new PlaceList(app);
+  app.places.list = loaded.layers.places.features || [];
+  app.view.draw(loaded);
+  app.view.base.osm.once('tileerror', () => {
     // No internet: say so once and keep the offline map.
     showProblems([t('The online map tiles could not be loaded (no internet?); the offline map is shown.')]);
-    view.base.osm.remove();
+    app.view.base.osm.remove();
   });
-  const outlets = await source.outlets();
+  app.outlets = await source.outlets();
   if (state.selectedId) await source.ensure(state.selectedId);
-  state.filters = filtersOf(initial, outlets, problems);
+  state.filters = filtersOf(initial, app.outlets, problems);
 
-  // --- time range --------------------------------------------------------
+  // The time range, and the day: the link's, its incident's, or the order's.
   const ext = source.extent();
-  const range = ext ? { min: monthStart(ext.min), max: monthEnd(ext.max) } : DEFAULT_RANGE;
+  app.range = ext ? { min: monthStart(ext.min), max: monthEnd(ext.max) } : DEFAULT_RANGE;
   let day = initial.date ? dayOf(initial.date) : NaN;
   if (Number.isNaN(day) && state.selectedId && source.get(state.selectedId)) day = source.get(state.selectedId).from;
   if (Number.isNaN(day)) day = DEFAULT_DAY;
-  state.day = Math.min(range.max, Math.max(range.min, day));
+  state.day = Math.min(app.range.max, Math.max(app.range.min, day));
 
-  // --- URL state and history -------------------------------------------------
-  /** The query string of what is on screen now. */
-  function currentSearch() {
-    const c = map.getCenter();
-    const f = state.filters;
-    return buildSearch({
-      date: isoOf(state.day),
-      mode: state.mode,
-      window: state.window,
-      incident: state.selectedId || undefined,
-      center: [c.lat, c.lng],
-      zoom: map.getZoom(),
-      categories: f.categories ? [...f.categories] : undefined,
-      verifications: f.verifications ? [...f.verifications] : undefined,
-      sources: f.sources ? [...f.sources].sort() : undefined,
-      query: state.query || undefined,
-      place: state.place || undefined,
-      lang: initial.lang,
-      // Labels are in the URL when they differ from the interface's language.
-      labels: state.labels !== language() ? state.labels : undefined,
-    });
-  }
-  const stateListeners = [];
-  let typing = false;
-  /**
-   * Writes the view to the address bar: 'push' makes a history entry (a
-   * selection, a filter, a mode, a place), 'typing' one per search, the rest
-   * replace the current entry (slider ticks, map pans).
-   */
-  function commit(how = 'replace') {
-    const search = currentSearch();
-    if (how === 'typing') {
-      writeState(search, { push: !typing });
-      typing = true;
-    } else {
-      if (how === 'push') typing = false;
-      writeState(search, { push: how === 'push' });
-    }
-    for (const fn of stateListeners) fn();
-  }
-  const commitSoon = debounce(() => commit(), 250);
-
-  // --- announcements -------------------------------------------------------
-  const live = $('#live');
-  const announce = debounce((text) => { live.textContent = text; }, 700);
-
-  // --- selection -----------------------------------------------------------
-  const panel = new Panel({
+  app.panel = new Panel({
     root: $('#panel'),
-    onSelect: (id, opts) => select(id, opts),
-    onClose: () => select(null, { source: 'close' }),
-    onShowOnMap: (id) => showOnMap(id),
-    onPlace: (id) => choosePlace(id),
+    onSelect: (id, opts) => app.selection.select(id, opts),
+    onClose: () => app.selection.select(null, { source: 'close' }),
+    onShowOnMap: (id) => app.selection.showOnMap(id),
+    onPlace: (id) => app.places.choose(id),
   });
-
-  function showOnMap(id) {
-    const item = source.get(id);
-    if (!view.latLngsFor(item).length) return;
-    if (compact()) panel.setSheetOpen(false);
-    view.zoomTo(item);
-    const first = view.incidents.markerElements(id)[0];
-    if (first && !compact()) first.focus({ preventScroll: true });
-  }
-
-  let cardInForce = null;
-  let openedFrom = null;
-  function select(id, { source: from = 'code' } = {}) {
-    const item = id ? source.get(id) : null;
-    const listing = search.active || state.place;
-    if (item && from === 'list' && listing && !isInForce(item, state.day)) {
-      timeline.setDay(item.from); // a result from another date: go there
-    }
-    const closing = !item && state.selectedId;
-    const closedId = state.selectedId;
-    state.selectedId = item ? item.id : null;
-    view.select(item).then((n) => { document.body.dataset.areas = String(n); });
-    timeline.setSpan(item ? [item.from, item.to] : null);
-    if (item) {
-      if (from === 'map' || from === 'list') openedFrom = from;
-      cardInForce = isInForce(item, state.day);
-      panel.showCard(item, state.day, { focus: from === 'list' || from === 'map' });
-      if (compact() && (from === 'map' || from === 'list')) panel.setSheetOpen(true);
-      // An embed made for one incident shows its card, where the frame leaves room for the map beside it.
-      if (embed && from === 'url' && window.innerWidth >= 600) panel.setSheetOpen(true);
-      // A permalink without a map position still has to show what it points at;
-      // a permalink lands at once, a click in the list glides.
-      if (from === 'list' || (from === 'url' && !initial.center)) view.reveal(item, { animate: from === 'list' });
-    } else {
-      cardInForce = null;
-      // Closed by the reader: focus goes back to what opened the card.
-      const marker = closing && from === 'close' && openedFrom === 'map' ? view.incidents.markerElements(closedId)[0] : null;
-      panel.hideCard({ focus: from === 'close' && !marker });
-      if (marker) marker.focus({ preventScroll: true });
-    }
-    if (from !== 'url' && from !== 'history') commit('push');
-  }
-
-  // --- what the map shows ----------------------------------------------------
-  let seq = 0;
-  async function render() {
-    const mine = ++seq;
-    const [from, to] = periodOf({ day: state.day, mode: state.mode, window: state.window, min: range.min });
-    const filtered = Object.values(state.filters).some(Boolean);
-    const [shown, all] = await Promise.all([source.inPeriod(from, to, state.filters), filtered ? source.count(from, to, null) : null]);
-    if (mine !== seq) return; // a newer render is under way
-    performance.mark('borderline-step-data');
-    const listedOut = shown.more || 0; // beyond what one period shows (a large dataset)
-    const activeZones = view.show(shown, state.day);
-    performance.mark('borderline-step-map');
-    const period = { mode: state.mode, day: state.day, from: Math.max(from, range.min), to: Math.min(to, range.max) };
-    if (!search.active && !state.place && !state.cluster) {
-      panel.renderList(shown, period, { hidden: filtered ? all - shown.length - listedOut : 0, more: listedOut });
-      state.listed = shown;
-    }
-    state.shown = shown.length + listedOut;
-    const n = shown.length + listedOut;
-    const words = periodWords(n, period);
-    const countNode = $('#date-count');
-    countNode.textContent = words.heading;
-    if (activeZones.length) countNode.appendChild(el('span', { class: 'zone-flag' }, ` · ${t('forbidden zone in force')}`));
-    document.body.dataset.day = isoOf(state.day);
-    document.body.dataset.mode = state.mode;
-    document.body.dataset.zone = activeZones.length ? 'on' : 'off';
-    document.body.dataset.shown = String(n);
-    if (state.selectedId) {
-      const item = source.get(state.selectedId);
-      const nowInForce = item && isInForce(item, state.day);
-      if (item && nowInForce !== cardInForce) {
-        cardInForce = nowInForce;
-        panel.showCard(item, state.day);
-      }
-    }
-    if (!timeline.playing) {
-      announce(`${longDate(state.day)}: ${words.heading}${activeZones.length ? `; ${t('the forbidden zone along the border is in force')}` : ''}.`);
-    }
-    // How long a step of the slider took, map, list and all (read by the browser tests).
-    if (performance.getEntriesByName('borderline-step-start').length) {
-      performance.measure('borderline-step', 'borderline-step-start');
-      performance.clearMarks('borderline-step-start');
-    }
-  }
-
-  async function renderChart() {
-    timeline.setBins(await source.counts(range.min, range.max, BIN, state.filters));
-  }
-
-  const timeline = new Timeline({
+  app.selection = new Selection(app);
+  app.display = new Display(app);
+  app.timeline = new Timeline({
     root: $('#timeline'),
-    minDay: range.min,
-    maxDay: range.max,
+    minDay: app.range.min,
+    maxDay: app.range.max,
     day: state.day,
     mode: state.mode,
     window: state.window,
     onChange: (d) => {
       state.day = d;
       performance.mark('borderline-step-start');
-      render();
-      commitSoon();
+      app.display.render();
+      app.history.soon();
     },
     onMode: (mode, win) => {
       state.mode = mode;
       state.window = win;
-      render();
-      commit('push');
+      app.display.render();
+      app.history.commit('push');
     },
   });
-
-  const filters = new Filters({
-    outlets,
+  app.filters = new Filters({
+    outlets: app.outlets,
     state: state.filters,
     onChange: (f) => {
       state.filters = f;
-      render();
-      renderChart();
-      if (search.active) search.run();
-      else if (state.place) showPlace();
-      commit('push');
+      app.display.render();
+      app.display.renderChart();
+      if (app.search.active) app.search.run();
+      else if (state.place) app.places.show();
+      app.history.commit('push');
     },
   });
-
-  // --- search and places -----------------------------------------------------
-  const places = (loaded.layers.places.features || []);
-  const search = new Search({
-    places,
+  app.search = new Search({
+    places: app.places.list,
     onInput: (text) => {
       state.query = text;
-      if (state.place) state.place = null;
-      commit('typing');
+      state.place = null;
+      state.cluster = false;
+      app.history.commit('typing');
     },
     onClear: () => {
       delete document.body.dataset.search;
-      render();
+      app.display.render();
     },
     onResults: (text, { features = [], matched, places: found, error }) => {
       const items = source.adopt(features);
       const shown = items.filter((it) => passes(it, state.filters));
-      for (const p of found) chosenPlaces.set(String(p.id), p);
-      panel.renderSearch(text, shown, { matched, hidden: items.length - shown.length, places: found, error });
+      app.places.remember(found);
+      app.panel.renderSearch(text, shown, { matched, hidden: items.length - shown.length, places: found, error });
       state.shown = shown.length;
       state.listed = shown;
-      announce(t('{n} incidents and {p} places match “{text}”.', { n: matched, p: found.length, text }));
+      app.display.announce(t('{n} incidents and {p} places match “{text}”.', { n: matched, p: found.length, text }));
       document.body.dataset.search = text;
-      for (const fn of stateListeners) fn();
+      app.history.changed();
     },
   });
-  search.set(state.query);
+  app.search.set(state.query);
+  app.map.on('moveend', () => app.history.soon());
 
-  // Places chosen from the search, which may be provinces the map has no dot for.
-  const chosenPlaces = new Map();
-  async function showPlace() {
-    const f = places.find((p) => String(p.id) === state.place) || chosenPlaces.get(state.place);
-    if (!f) {
-      state.place = null;
-      return false;
-    }
-    const items = await source.atPlace(state.place, state.filters);
-    panel.renderPlace(f, items);
-    state.listed = items;
-    document.body.dataset.place = state.place;
-    return f;
-  }
-
-  /** A place chosen from the search: the map goes there and lists its incidents. */
-  async function choosePlace(id, { from = 'list' } = {}) {
-    state.place = id || null;
-    if (state.cluster) {
-      state.cluster = false; // back from a cluster's list
-      render();
-      return;
-    }
-    if (!state.place) {
-      delete document.body.dataset.place;
-      if (search.active) search.run(); else render();
-      if (from !== 'history') commit('push');
-      return;
-    }
-    let f = places.find((p) => String(p.id) === state.place) || chosenPlaces.get(state.place);
-    if (!f) {
-      // A province or country named in a link: ask for it.
-      f = await fetchFeature('places', state.place).catch(() => null);
-      if (f) chosenPlaces.set(state.place, f);
-    }
-    showPlace();
-    if (f && f.geometry && f.geometry.type === 'Point') {
-      const [lng, lat] = f.geometry.coordinates;
-      map.flyTo([lat, lng], Math.max(map.getZoom(), PLACE_ZOOM), { animate: from === 'list' });
-      view.highlightPlace(String(f.id));
-    }
-    if (compact()) panel.setSheetOpen(true);
-    if (from !== 'history') commit('push');
-  }
-
-  map.on('moveend', () => commitSoon());
-
-  // What is on screen, for the share dialog and the embed's links.
-  const current = {
-    search: currentSearch,
-    day: () => state.day,
-    categories: () => (state.filters.categories ? CATEGORIES.map((c) => c.id).filter((id) => state.filters.categories.has(id)) : CATEGORIES.map((c) => c.id)),
-    filters: () => state.filters,
-    period: () => periodOf({ day: state.day, mode: state.mode, window: state.window, min: range.min }),
-    mode: () => state.mode,
-    query: () => (search.active ? state.query : ''),
-    count: () => state.shown,
-    selected: () => (state.selectedId ? source.get(state.selectedId) : null),
-    isRegionView: () => view.isRegionView(),
-    onChange: (fn) => stateListeners.push(fn),
-  };
+  const current = onScreen(app);
   if (STATIC) describeStaticData();
   setupAbout();
-  // The language switch opens this view in the other language.
-  const langBtn = $('#lang-btn');
-  if (langBtn) {
-    const other = language() === 'ko' ? 'en' : 'ko';
-    langBtn.textContent = other === 'ko' ? '한국어' : 'English';
-    langBtn.dataset.short = other === 'ko' ? '한' : 'EN';
-    langBtn.lang = other;
-    langBtn.hreflang = other;
-    const updateLang = () => {
-      const q = new URLSearchParams(currentSearch());
-      q.set('lang', other);
-      q.delete('labels');
-      langBtn.href = `${window.location.pathname}?${q.toString().replace(/%2C/g, ',')}`;
-    };
-    stateListeners.push(updateLang);
-    updateLang();
-  }
-  if (embed) setupEmbedFrame({ current, panel });
-  else setupShare({ current });
+  setupLanguageLink(app.history);
+  // The embed has no share dialog: its code is loaded only on the full map.
+  if (embed) setupEmbedFrame({ current, panel: app.panel });
+  else (await import('./share.js')).setupShare({ current });
   // On paper: what is listed, under the map as it is on screen.
   const printHead = $('#print-head');
-  printableMap(view, {
+  printableMap(app.view, {
     onBefore: () => {
       if (!printHead) return;
       renderReport(printHead, $('#print-report'), {
-        day: state.day, categories: current.categories(), query: current.query(), permalink: pageURL('map', currentSearch()),
+        day: state.day, categories: current.categories(), query: current.query(), permalink: pageURL('map', app.history.search()),
       }, state.listed || []);
     },
   });
+  window.addEventListener('popstate', () => restore(app));
 
-  // Back and Forward: the URL holds the whole view, so apply it again.
-  window.addEventListener('popstate', async () => {
-    const { state: s } = readState();
-    state.day = s.date ? Math.min(range.max, Math.max(range.min, dayOf(s.date))) : state.day;
-    state.mode = s.mode || 'day';
-    state.window = s.window || DEFAULT_WINDOW;
-    state.filters = filtersOf(s, outlets, []);
-    state.query = s.query || '';
-    state.place = s.place || null;
-    const labels = s.labels || language();
-    if (labels !== state.labels) {
-      state.labels = labels;
-      view.setLabels(labels);
-    }
-    typing = false;
-    timeline.setDay(state.day, { silent: true });
-    timeline.setMode(state.mode, state.window);
-    filters.set(state.filters);
-    search.set(state.query);
-    if (s.center) map.setView(s.center, s.zoom ?? map.getZoom(), { animate: false });
-    render();
-    renderChart();
-    if (state.place) choosePlace(state.place, { from: 'history' });
-    else if (search.active) search.run();
-    const id = s.incident && await source.ensure(s.incident) ? s.incident : null;
-    if (id !== state.selectedId) select(id, { source: 'history' });
-  });
-
-  await render();
-  await renderChart();
-  if (state.place) choosePlace(state.place, { from: 'history' });
-  else if (search.active) await search.run();
+  await app.display.render();
+  await app.display.renderChart();
+  if (state.place) app.places.choose(state.place, { from: 'history' });
+  else if (app.search.active) await app.search.run();
   if (state.selectedId) {
-    if (source.get(state.selectedId)) select(state.selectedId, { source: 'url' });
+    if (source.get(state.selectedId)) app.selection.select(state.selectedId, { source: 'url' });
     else state.selectedId = null;
   }
   showProblems(problems);
@@ -487,7 +319,7 @@ async function start() {
   document.body.classList.add('is-ready');
   // Let tests and embedders know the first render is complete.
   document.body.dataset.ready = 'true';
-  requestAnimationFrame(() => view.declutter());
+  requestAnimationFrame(() => app.view.declutter());
 }
 
 start().catch((err) => {

@@ -93,7 +93,7 @@ function renderPrint(story, steps) {
 async function start() {
   const params = readPresentState();
   const { state: url } = readState();
-  setLanguage(url.lang || browserLanguage());
+  await setLanguage(url.lang || browserLanguage());
   translateDocument();
   const narrow = window.matchMedia('(max-width: 700px)').matches;
   const view = new MapView('map', {
