@@ -237,8 +237,6 @@ export class Timeline {
       svg('rect', { width: 1.6, height: 4, fill: c.color })));
     }
     this.chart.appendChild(defs);
-    this.shade = svg('rect', { class: 'mode-shade', x: 0, y: top, width: 0, height: barsH });
-    this.chart.appendChild(this.shade);
     const totals = this.bins.map((b) => CATEGORIES.reduce((s, c) => s + (b.precise[c.id] || 0) + (b.imprecise[c.id] || 0), 0));
     const maxTotal = Math.max(1, ...totals);
     const bars = svg('g', { class: 'bars' });
@@ -261,6 +259,9 @@ export class Timeline {
       bars.appendChild(bar);
     });
     this.chart.appendChild(bars);
+    // The period the map shows, over the bars (they are opaque).
+    this.shade = svg('rect', { class: 'mode-shade', x: 0, y: top, width: 0, height: barsH });
+    this.chart.appendChild(this.shade);
     this.chart.appendChild(this.monthLabels(width, height));
     this.spanMark = svg('g', { class: 'span-mark' });
     this.chart.appendChild(this.spanMark);
