@@ -164,12 +164,28 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	level := fs.String("log-level", env("BORDERLINE_LOG_LEVEL", "info"), "debug, info, warn or error (env BORDERLINE_LOG_LEVEL)")
 	ancestors := fs.String("frame-ancestors", env("BORDERLINE_FRAME_ANCESTORS", server.AnyAncestor),
 		"sites that may frame the embed (/embed): * for any, or origins such as https://news.example.com, separated by commas (env BORDERLINE_FRAME_ANCESTORS)")
+	maxAgeText := fs.String("cache-max-age", env("BORDERLINE_CACHE_MAX_AGE", server.DefaultCachePolicy.MaxAge.String()),
+		"how long caches in front (browsers, nginx, a CDN) may reuse a data answer without asking; 0 makes them ask every time (env BORDERLINE_CACHE_MAX_AGE)")
+	staleText := fs.String("cache-stale", env("BORDERLINE_CACHE_STALE", server.DefaultCachePolicy.StaleWhileRevalidate.String()),
+		"how long after that they may still serve it while they ask (stale-while-revalidate; env BORDERLINE_CACHE_STALE)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "borderline serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
+	}
+	var policy server.CachePolicy
+	for _, d := range []struct {
+		flag, text string
+		to         *time.Duration
+	}{{"cache-max-age", *maxAgeText, &policy.MaxAge}, {"cache-stale", *staleText, &policy.StaleWhileRevalidate}} {
+		v, err := time.ParseDuration(d.text)
+		if err != nil || v < 0 {
+			fmt.Fprintf(stderr, "borderline serve: --%s %q: want a length of time such as 90s or 10m\n", d.flag, d.text)
+			return errUsage
+		}
+		*d.to = v
 	}
 	frameAncestors, err := server.ParseFrameAncestors(*ancestors)
 	if err != nil {
@@ -181,11 +197,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "borderline serve:", err)
 		return err
 	}
-	srv, st, err := openServer(ctx, *db, log, server.WithFrameAncestors(frameAncestors))
+	srv, st, err := openServer(ctx, *db, log, server.WithFrameAncestors(frameAncestors),
+		server.WithCachePolicy(policy))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if addr := os.Getenv("BORDERLINE_PPROF"); addr != "" {
+		startProfiler(addr, log)
+	}
+	// The map's queries answered from memory; until the first index is
+	// built (seconds at a million incidents) they go to the database.
+	st.EnableIncidentIndex(ctx, log, time.Second)
 	return srv.Run(ctx, *addr, func(a net.Addr) {
 		log.Info("serving the map", "url", "http://"+a.String()+"/", "db", st.Path())
 	})

@@ -91,3 +91,31 @@ func BenchmarkSimplify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRepeatedData is a data answer asked again: what a popular embed
+// costs once its answer is kept (the first view's layers and incidents).
+//
+//	go test ./server -run '^$' -bench RepeatedData -cpuprofile /tmp/cpu.out
+func BenchmarkRepeatedData(b *testing.B) {
+	srv, err := New(testStore, testAssets, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, enc := range []string{"identity", "gzip"} {
+		b.Run(enc, func(b *testing.B) {
+			const path = "/collections/incidents/items?datetime=2020-08-26&limit=100"
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req := httptest.NewRequest(http.MethodGet, path, nil)
+					req.Header.Set("Accept-Encoding", enc)
+					rec := httptest.NewRecorder()
+					srv.ServeHTTP(rec, req)
+					if rec.Code != http.StatusOK {
+						b.Errorf("status %d", rec.Code)
+						return
+					}
+				}
+			})
+		})
+	}
+}

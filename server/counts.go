@@ -119,9 +119,6 @@ func (s *Server) counts(c echo.Context) error {
 	if err := s.checkIDs(ctx, q); err != nil {
 		return err
 	}
-	if done, err := s.notModified(c); done || err != nil {
-		return err
-	}
 	ok, err := s.countsPeriod(ctx, &q, bin)
 	if err != nil {
 		return err

@@ -140,9 +140,6 @@ func (s *Server) collectionDoc(ctx context.Context, base, id string) (collection
 }
 
 func (s *Server) collections(c echo.Context) error {
-	if done, err := s.notModified(c); done || err != nil {
-		return err
-	}
 	base := baseURL(c)
 	var docs []collectionDoc
 	for _, id := range store.Collections {
@@ -163,32 +160,11 @@ func (s *Server) collection(c echo.Context) error {
 	if !store.HasCollection(id) {
 		return notFound("there is no collection %q; see /collections", id)
 	}
-	if done, err := s.notModified(c); done || err != nil {
-		return err
-	}
 	doc, err := s.collectionDoc(c.Request().Context(), baseURL(c), id)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, doc)
-}
-
-// notModified answers 304 when the client already has the current data. The
-// data version changes on every import or seed, from whichever process.
-func (s *Server) notModified(c echo.Context) (bool, error) {
-	v, err := s.store.DataVersion(c.Request().Context())
-	if err != nil {
-		return false, err
-	}
-	etag := `W/"d` + v + `"`
-	h := c.Response().Header()
-	h.Set("ETag", etag)
-	h.Set(echo.HeaderCacheControl, "no-cache")
-	h.Add("Vary", "Accept")
-	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
-		return true, c.NoContent(http.StatusNotModified)
-	}
-	return false, nil
 }
 
 func (s *Server) items(c echo.Context) error {
@@ -210,9 +186,6 @@ func (s *Server) items(c echo.Context) error {
 	}
 	if id == "incidents" {
 		addCiteAs(c)
-	}
-	if done, err := s.notModified(c); done || err != nil {
-		return err
 	}
 	if format == "csv" {
 		return s.writeItemsCSV(c, id, q)
@@ -244,30 +217,37 @@ func (s *Server) checkIDs(ctx context.Context, q store.Query) error {
 
 // writeItemsGeoJSON answers a page of features as a GeoJSON FeatureCollection,
 // simplified at tol metres if tol > 0; incidents add their licences and
-// citation.
+// citation. The page is encoded while the store holds it (its features may
+// point into the store's memory).
 func (s *Server) writeItemsGeoJSON(c echo.Context, id string, q store.Query, tol float64) error {
-	page, err := s.store.Items(c.Request().Context(), id, q)
-	if err != nil {
-		return err
-	}
-	if tol > 0 {
-		for i, f := range page.Features {
-			if page.Features[i], err = s.shapes.simplified(f, tol); err != nil {
+	var body []byte
+	err := s.store.ItemsFunc(c.Request().Context(), id, q, func(page store.Page) error {
+		if tol > 0 {
+			for i, f := range page.Features {
+				var err error
+				if page.Features[i], err = s.shapes.simplified(f, tol); err != nil {
+					return err
+				}
+			}
+		}
+		links := s.pageLinks(c, id, q, page.Matched, len(page.Features), "json")
+		var members []byte
+		if id == "incidents" {
+			// inline: the map reads it; the name is for whoever saves it.
+			c.Response().Header().Set("Content-Disposition", `inline; filename="`+downloadName(q, len(page.Features), page.Matched, "geojson")+`"`)
+			var err error
+			if members, err = data.NewTerms(links[0].Href, time.Now()).Members(); err != nil {
 				return err
 			}
 		}
-	}
-	links := s.pageLinks(c, id, q, page.Matched, len(page.Features), "json")
-	if id != "incidents" {
-		return writeFeatureCollection(c, page, links, nil)
-	}
-	// inline: the map reads it; the name is for whoever saves it.
-	c.Response().Header().Set("Content-Disposition", `inline; filename="`+downloadName(q, len(page.Features), page.Matched, "geojson")+`"`)
-	terms, err := data.NewTerms(links[0].Href, time.Now()).Members()
+		c.Set(dataVersionKey, page.Version)
+		body = featureCollectionBytes(page, links, members)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	return writeFeatureCollection(c, page, links, terms)
+	return sendOwned(c, geoJSONType, body)
 }
 
 // pageLinks are the links of one page of items: self, the collection, the
@@ -310,13 +290,6 @@ func (s *Server) pageLinks(c echo.Context, id string, q store.Query, matched, re
 	return links
 }
 
-// writeFeatureCollection streams stored feature JSON without decoding it.
-// members are foreign members for the top level (the licences and citation
-// of incidents), encoded as the inside of a JSON object, or empty.
-func writeFeatureCollection(c echo.Context, page store.Page, links []link, members []byte) error {
-	return c.Blob(http.StatusOK, geoJSONType, featureCollectionBytes(page, links, members, time.Now()))
-}
-
 func (s *Server) item(c echo.Context) error {
 	id, fid := c.Param("id"), c.Param("fid")
 	if !store.HasCollection(id) {
@@ -335,9 +308,6 @@ func (s *Server) item(c echo.Context) error {
 	}
 	tol, err := parseSimplify(c.QueryParams(), id)
 	if err != nil {
-		return err
-	}
-	if done, err := s.notModified(c); done || err != nil {
 		return err
 	}
 	b, err := s.store.Item(c.Request().Context(), id, fid)

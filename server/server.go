@@ -37,6 +37,12 @@ type Server struct {
 	citeTmpl *template.Template
 	shapes   *shapeCache // simplified shapes (simplify=)
 	embedCSP string
+	// Data responses: their Cache-Control, and those kept for repeats.
+	cacheControl string
+	reprs        *reprCache
+	admit        *admission
+	// selfEncoded are the routes that compress their own answers.
+	selfEncoded map[string]bool
 }
 
 // Option changes how the server answers.
@@ -61,7 +67,9 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{store: st, log: log, echo: e, assets: as, citeTmpl: citeTmpl, shapes: &shapeCache{maxBytes: shapeCacheBytes},
-		embedCSP: embedPolicy(nil)}
+		embedCSP: embedPolicy(nil), cacheControl: DefaultCachePolicy.header(), reprs: newReprCache(defaultResponseCache),
+		admit:       newAdmission(0, defaultWaiting),
+		selfEncoded: map[string]bool{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -72,13 +80,19 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimit("1M"))
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 15 * time.Second}))
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024,
+		Skipper: func(c echo.Context) bool { return s.selfEncoded[c.Path()] }}))
 
 	// HEAD answers like GET without the body (net/http drops it), for link
 	// checkers and load balancers.
 	get := func(path string, h echo.HandlerFunc) {
 		e.GET(path, h)
 		e.HEAD(path, h)
+	}
+	// Data: the same answer for the same URL until the data changes.
+	data := func(path string, h echo.HandlerFunc) {
+		s.selfEncoded[path] = true
+		get(path, s.cacheable(h))
 	}
 	get("/", s.landing)
 	get("/embed", s.embed)
@@ -88,16 +102,16 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	get("/present/", s.present)
 	get("/oembed", s.oembed)
 	get("/healthz", s.healthz)
-	get("/conformance", s.conformance)
-	get("/api", s.openAPI)
-	get("/collections", s.collections)
-	get("/collections/:id", s.collection)
-	get("/collections/:id/items", s.items)
-	get("/collections/:id/items/:fid", s.item)
-	get("/collections/:id/counts", s.counts)
-	get("/cite", s.cite)
-	get("/stories", s.stories)
-	get("/stories/:id", s.story)
+	data("/conformance", s.conformance)
+	data("/api", s.openAPI)
+	data("/collections", s.collections)
+	data("/collections/:id", s.collection)
+	data("/collections/:id/items", s.items)
+	data("/collections/:id/items/:fid", s.item)
+	data("/collections/:id/counts", s.counts)
+	data("/cite", s.cite)
+	data("/stories", s.stories)
+	data("/stories/:id", s.story)
 	get("/static/*", s.assets.handler("static"))
 	get("/vendor/leaflet/*", s.assets.handler("vendor"))
 	get("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
@@ -128,6 +142,7 @@ func (s *Server) Run(ctx context.Context, addr string, ready func(net.Addr)) err
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go s.reportRefusals(ctx, 10*time.Second)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -143,6 +158,23 @@ func (s *Server) Run(ctx context.Context, addr string, ready func(net.Addr)) err
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// reportRefusals logs, every period in which some requests were refused for
+// want of capacity, how many: one line instead of one per refusal.
+func (s *Server) reportRefusals(ctx context.Context, period time.Duration) {
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if n := s.admit.refused.Swap(0); n > 0 {
+				s.log.Warn("busy: requests refused with 503", "refused", n, "period", period)
+			}
+		}
+	}
 }
 
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
@@ -170,10 +202,12 @@ func (s *Server) requestLog() echo.MiddlewareFunc {
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelDebug
 			switch {
+			case v.Status == statusClientClosed, v.Status == http.StatusServiceUnavailable && v.Error == errBusy:
+				// Thousands a second in a burst; the admission counts them
+				// and logs a summary instead (reportRefusals).
+				level = slog.LevelDebug
 			case v.Status >= 500:
 				level = slog.LevelError
-			case v.Status == statusClientClosed:
-				level = slog.LevelDebug
 			case v.Status >= 400:
 				level = slog.LevelInfo
 			}

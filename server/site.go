@@ -262,12 +262,12 @@ func (s *Server) writeSiteData(ctx context.Context, w *siteWriter, base string, 
 			if members, err = data.NewTerms(link, now).Members(); err != nil {
 				return err
 			}
-			if err := w.write("data/incidents.geojson", featureCollectionBytes(page, nil, members, now)); err != nil {
+			if err := w.write("data/incidents.geojson", featureCollectionBytes(page, nil, members)); err != nil {
 				return err
 			}
 			listed = append(listed, "incidents.geojson")
 		}
-		if err := w.write("data/"+id+".json", featureCollectionBytes(page, nil, members, now)); err != nil {
+		if err := w.write("data/"+id+".json", featureCollectionBytes(page, nil, members)); err != nil {
 			return err
 		}
 		listed = append(listed, id+".json")
@@ -288,7 +288,7 @@ func (s *Server) writeSiteData(ctx context.Context, w *siteWriter, base string, 
 			}
 		}
 		name := fmt.Sprintf("%s.simplify-%d.json", id, siteCoarse)
-		if err := w.write("data/"+name, featureCollectionBytes(page, nil, nil, now)); err != nil {
+		if err := w.write("data/"+name, featureCollectionBytes(page, nil, nil)); err != nil {
 			return err
 		}
 		listed = append(listed, name)
@@ -390,15 +390,16 @@ func (s *Server) writeSiteStories(ctx context.Context, w *siteWriter) error {
 // copies without decoding, with links (if not nil) and foreign members for
 // the top level (the licences and citation of incidents, encoded as the
 // inside of a JSON object).
-func featureCollectionBytes(page store.Page, links []link, members []byte, now time.Time) []byte {
+func featureCollectionBytes(page store.Page, links []link, members []byte) []byte {
 	size := 2048 + len(members) // the envelope and links
 	for _, f := range page.Features {
 		size += len(f) + 1
 	}
 	var buf bytes.Buffer
 	buf.Grow(size) // one allocation: features run to 1.4 kB each, past any fixed guess
-	fmt.Fprintf(&buf, `{"type":"FeatureCollection","numberMatched":%d,"numberReturned":%d,"timeStamp":%q`,
-		page.Matched, len(page.Features), now.UTC().Format(time.RFC3339))
+	// No timeStamp (it is optional): the same URL at the same data version
+	// is then the same bytes, for ETags and for caches in front.
+	fmt.Fprintf(&buf, `{"type":"FeatureCollection","numberMatched":%d,"numberReturned":%d`, page.Matched, len(page.Features))
 	if links != nil {
 		b, _ := json.Marshal(links) // strings only: always encodes
 		buf.WriteString(`,"links":`)

@@ -54,9 +54,6 @@ func (s *Server) stories(c echo.Context) error {
 	if err := onlyJSON(c, "the list of stories"); err != nil {
 		return err
 	}
-	if done, err := s.notModified(c); done || err != nil {
-		return err
-	}
 	list, err := s.store.Stories(c.Request().Context())
 	if err != nil {
 		return err
@@ -84,9 +81,6 @@ func storyListDocument(list []store.StorySummary, base string) storyListDoc {
 func (s *Server) story(c echo.Context) error {
 	id := c.Param("id")
 	if err := onlyJSON(c, "a story"); err != nil {
-		return err
-	}
-	if done, err := s.notModified(c); done || err != nil {
 		return err
 	}
 	st, err := s.store.Story(c.Request().Context(), id)

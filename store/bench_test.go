@@ -247,3 +247,91 @@ func TestWriteScaleDB(t *testing.T) {
 	}
 	t.Logf("wrote %s: %d synthetic incidents at %d synthetic places, and the seed", path, n, synthPlaces)
 }
+
+// BenchmarkMonthInBox is the sized-for question at 100,000
+// incidents, a month in a box with pages of 1,000, answered by SQL and by the
+// in-memory index (the page's bytes copied out as the server would).
+func BenchmarkMonthInBox(b *testing.B) {
+	q := Query{BBox: &orb.Bound{Min: orb.Point{126, 40.5}, Max: orb.Point{129.5, 42.5}},
+		FromDay: day("2020-08-01"), ToDay: day("2020-08-31"), Limit: 1000}
+	st := scaleStore(b)
+	x, err := buildIncidentIndex(context.Background(), st.ro, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { x.close() })
+	b.Run("sql", func(b *testing.B) {
+		benchPages(b, func() (int, error) {
+			p, err := st.Items(context.Background(), "incidents", q)
+			n := 0
+			for _, f := range p.Features {
+				n += len(f)
+			}
+			return n, err
+		})
+	})
+	b.Run("index", func(b *testing.B) {
+		benchPages(b, func() (int, error) {
+			pos, _ := x.page(q)
+			n := 0
+			for _, p := range pos {
+				n += len(x.feature(p))
+			}
+			return n, nil
+		})
+	})
+}
+
+func benchPages(b *testing.B, page func() (int, error)) {
+	size, err := page()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := page(); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkDataVersion is what every data request pays to learn whether its
+// cached answer still holds.
+func BenchmarkDataVersion(b *testing.B) {
+	st := openSeededB(b)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := st.DataVersion(context.Background()); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func openSeededB(b *testing.B) *Store {
+	st, err := Open(context.Background(), seededDB)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}
+
+// BenchmarkRecentDataVersion is the same question when nothing was
+// committed since it was last asked: the usual case.
+func BenchmarkRecentDataVersion(b *testing.B) {
+	st := openSeededB(b)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := st.RecentDataVersion(context.Background()); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

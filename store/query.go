@@ -39,6 +39,8 @@ type Query struct {
 type Page struct {
 	Features []json.RawMessage
 	Matched  int
+	// Version is the data version the page was read at (DataVersion).
+	Version string
 }
 
 // Collections the store serves, in the order they are listed.
@@ -72,6 +74,9 @@ func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, er
 	}
 	defer tx.Rollback() // read-only: nothing to commit; one snapshot for count and page
 	var page Page
+	if page.Version, err = s.versionIn(ctx, tx); err != nil {
+		return Page{}, fmt.Errorf("query %s: %w", collection, err)
+	}
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM feature f"+cond, args...).Scan(&page.Matched); err != nil {
 		return Page{}, fmt.Errorf("count %s: %w", collection, err)
 	}
@@ -136,6 +141,9 @@ func (s *Store) incidentItems(ctx context.Context, q Query) (Page, error) {
 	}
 	defer tx.Rollback() // read-only: nothing to commit
 	var page Page
+	if page.Version, err = s.versionIn(ctx, tx); err != nil {
+		return Page{}, fmt.Errorf("query incidents: %w", err)
+	}
 	if err := tx.StmtContext(ctx, countSt).QueryRowContext(ctx, args[:len(args)-2]...).Scan(&page.Matched); err != nil {
 		return Page{}, fmt.Errorf("count incidents: %w", err)
 	}

@@ -138,6 +138,7 @@ func (s *Store) Seed(ctx context.Context, seed *data.Seed, log *slog.Logger) (Se
 	if err := tx.Commit(); err != nil {
 		return res, fmt.Errorf("seed: commit: %w", err)
 	}
+	s.forgetVersion()
 	res.Applied = true
 	if log != nil {
 		log.Info("seed applied", "incidents", res.Incidents, "kept_imported", res.KeptImported, "removed", res.Removed)

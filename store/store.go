@@ -8,12 +8,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -26,6 +28,23 @@ type Store struct {
 	ro   *sql.DB
 	// stmts holds statements prepared on ro, by SQL text (see stmt).
 	stmts sync.Map
+
+	// The in-memory index of incidents, when enabled (indexing.go).
+	index     atomic.Pointer[incidentIndex]
+	indexKick chan struct{}
+	indexStop context.CancelFunc
+	indexDone chan struct{}
+	indexLog  *slog.Logger
+
+	recentVersion atomic.Pointer[versionRead] // see RecentDataVersion
+	wal           *walWatch
+	writes        atomic.Int64 // counts this process's commits
+}
+
+type versionRead struct {
+	version string
+	header  walHeader // the WAL index when it was read
+	writes  int64     // this process's commits when it was read
 }
 
 // Open opens (creating if needed) the database at path and brings its schema up
@@ -48,7 +67,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// SQLite allows one writer; one connection makes Go queue writers instead of
 	// SQLite answering SQLITE_BUSY.
 	rw.SetMaxOpenConns(1)
-	s := &Store{path: abs, rw: rw}
+	s := &Store{path: abs, rw: rw, wal: newWalWatch(abs)}
 	if err := s.migrate(ctx); err != nil {
 		rw.Close()
 		return nil, err
@@ -67,6 +86,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open read-only pool %s: %w", abs, err)
 	}
+	s.wal.refresh()
 	return s, nil
 }
 
@@ -108,7 +128,7 @@ func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	var errs []error
+	errs := []error{s.stopIndex()}
 	s.stmts.Range(func(_, st any) bool {
 		errs = append(errs, st.(*sql.Stmt).Close())
 		return true
@@ -119,6 +139,7 @@ func (s *Store) Close() error {
 	if s.rw != nil {
 		errs = append(errs, s.rw.Close())
 	}
+	s.wal.close()
 	return errors.Join(errs...)
 }
 
@@ -198,14 +219,64 @@ func finishWrite(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+const dataVersionSQL = "SELECT value FROM meta WHERE key = 'data_version'"
+
 // DataVersion changes whenever the data changes, from any process.
 func (s *Store) DataVersion(ctx context.Context) (string, error) {
-	st, err := s.stmt(ctx, "SELECT value FROM meta WHERE key = 'data_version'")
+	st, err := s.stmt(ctx, dataVersionSQL)
 	if err != nil {
 		return "", fmt.Errorf("read data version: %w", err)
 	}
 	var v string
 	if err := st.QueryRowContext(ctx).Scan(&v); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("read data version: %w", err)
+	}
+	return v, nil
+}
+
+// RecentDataVersion is DataVersion, read from the database only when the
+// WAL index says something was committed since the last reading (see
+// walWatch): every data request asks, and the answer is then a dozen
+// memory loads instead of a read transaction and two file locks (8 µs, a
+// third of a repeated answer's cost). Where the WAL index cannot be read
+// it is DataVersion.
+func (s *Store) RecentDataVersion(ctx context.Context) (string, error) {
+	h, ok := s.wal.header()
+	gen := s.writes.Load()
+	if ok {
+		if r := s.recentVersion.Load(); r != nil && r.header == h && r.writes == gen {
+			return r.version, nil
+		}
+	} else {
+		s.wal.refreshSoon()
+	}
+	// The header is taken before the read: a commit in between makes the
+	// next request read again, never the reverse.
+	v, err := s.DataVersion(ctx)
+	if err != nil {
+		return "", err
+	}
+	if ok {
+		s.recentVersion.Store(&versionRead{version: v, header: h, writes: gen})
+	}
+	return v, nil
+}
+
+// forgetVersion follows a write by this process (which the header shows
+// too; this is for when it cannot be read).
+func (s *Store) forgetVersion() {
+	s.writes.Add(1)
+	s.recentVersion.Store(nil)
+}
+
+// versionIn is the data version as the transaction tx sees it.
+func (s *Store) versionIn(ctx context.Context, tx *sql.Tx) (string, error) {
+	st, err := s.stmt(ctx, dataVersionSQL)
+	if err != nil {
+		return "", fmt.Errorf("read data version: %w", err)
+	}
+	var v string
+	if err := tx.StmtContext(ctx, st).QueryRowContext(ctx).Scan(&v); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("read data version: %w", err)
 	}
 	return v, nil

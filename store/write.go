@@ -354,6 +354,7 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 	if err := tx.Commit(); err != nil {
 		return ImportResult{}, fmt.Errorf("import: commit: %w", err)
 	}
+	s.forgetVersion()
 	return res, nil
 }
 

@@ -1,0 +1,403 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"encoding/base64"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// CachePolicy is what data responses tell caches in front of the server
+// (a browser, nginx, a CDN): how long an answer may be used without asking
+// again, and how long after that a cache may serve it while it checks.
+// A zero MaxAge means "revalidate every time" (no-cache).
+type CachePolicy struct {
+	MaxAge               time.Duration
+	StaleWhileRevalidate time.Duration
+}
+
+// DefaultCachePolicy: a minute fresh, so a CDN or nginx in front carries a
+// story's readers while an import shows within the minute; ten minutes of
+// stale-while-revalidate so no reader waits on a revalidation.
+var DefaultCachePolicy = CachePolicy{MaxAge: time.Minute, StaleWhileRevalidate: 10 * time.Minute}
+
+func (p CachePolicy) header() string {
+	if p.MaxAge <= 0 {
+		return "no-cache"
+	}
+	v := "public, max-age=" + strconv.Itoa(int(p.MaxAge.Seconds()))
+	if p.StaleWhileRevalidate > 0 {
+		v += ", stale-while-revalidate=" + strconv.Itoa(int(p.StaleWhileRevalidate.Seconds()))
+	}
+	return v
+}
+
+// WithCachePolicy sets the Cache-Control of data responses.
+func WithCachePolicy(p CachePolicy) Option {
+	return func(s *Server) { s.cacheControl = p.header() }
+}
+
+// WithResponseCache sets how many bytes of encoded data responses the server
+// keeps for repeated requests (0 keeps none).
+func WithResponseCache(bytes int64) Option {
+	return func(s *Server) { s.reprs = newReprCache(bytes) }
+}
+
+// defaultResponseCache is enough for the map's first view many times over
+// (its data is about 1 MB) and a few hundred pages of a newsroom's popular
+// views, well inside the process's memory budget.
+const defaultResponseCache = 64 << 20
+
+// buildID tells one build's responses from another's: the same URL at the
+// same data version may be encoded differently by a newer build. A build
+// from a clean checkout is named by its commit; any other by its start, so
+// it never claims another build's bytes.
+var buildID = func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		var rev, modified string
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value
+			}
+		}
+		if rev != "" && modified == "false" {
+			return rev
+		}
+	}
+	return "start-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+}()
+
+// A representation is one data response as sent, kept for the next request
+// for the same URL at the same data version.
+type representation struct {
+	key      string
+	etag     string
+	status   int
+	header   [][2]string // what the handler set: type, disposition, links
+	identity []byte
+
+	gzipOnce sync.Once
+	gzipped  []byte // nil: not worth compressing
+	size     int64  // bytes counted against the cache
+}
+
+// gzip is the compressed body, made once for all the requests that ask.
+func (r *representation) gzip() []byte {
+	r.gzipOnce.Do(func() {
+		if len(r.identity) < gzipMinLength {
+			return
+		}
+		var buf bytes.Buffer
+		buf.Grow(len(r.identity) / 4)
+		zw, _ := gzip.NewWriterLevel(&buf, gzipLevel(len(r.identity)))
+		zw.Write(r.identity)
+		zw.Close()
+		r.gzipped = buf.Bytes()
+	})
+	return r.gzipped
+}
+
+const gzipMinLength = 1024
+
+// gzipLevel trades size for time: a cached small answer is compressed
+// hard once; a page of a megabyte, likely asked once, fast.
+func gzipLevel(n int) int {
+	if n > 256<<10 {
+		return gzip.BestSpeed
+	}
+	return gzip.DefaultCompression
+}
+
+// reprCache keeps representations up to a budget of bytes, dropping the
+// least recently used first.
+type reprCache struct {
+	mu     sync.Mutex
+	budget int64
+	used   int64
+	order  *list.List // front: most recently used
+	byKey  map[string]*list.Element
+}
+
+func newReprCache(budget int64) *reprCache {
+	return &reprCache{budget: budget, order: list.New(), byKey: map[string]*list.Element{}}
+}
+
+func (c *reprCache) get(key string) *representation {
+	if c == nil || c.budget <= 0 {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.byKey[key]; ok {
+		c.order.MoveToFront(e)
+		return e.Value.(*representation)
+	}
+	return nil
+}
+
+func (c *reprCache) put(r *representation) {
+	if c == nil || c.budget <= 0 || r.size > c.budget/32 {
+		// A big page (10,000 features are 15 MB) would push out dozens of
+		// the answers that are asked again and again, and is itself rarely
+		// asked twice.
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.byKey[r.key]; ok {
+		c.used -= e.Value.(*representation).size
+		c.order.Remove(e)
+	}
+	c.byKey[r.key] = c.order.PushFront(r)
+	c.used += r.size
+	for c.used > c.budget {
+		e := c.order.Back()
+		old := e.Value.(*representation)
+		c.order.Remove(e)
+		delete(c.byKey, old.key)
+		c.used -= old.size
+	}
+}
+
+// grow counts bytes added to a cached representation (its gzip).
+func (c *reprCache) grow(r *representation, n int64) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.byKey[r.key]; ok {
+		r.size += n
+		c.used += n
+	}
+}
+
+// cacheable wraps a handler of data: its answer depends only on the URL, the
+// data version and the day (the citation's date of access). It answers
+// repeated requests from the representations kept, compresses once per
+// representation, sends a weak ETag per URL and data version (gzip and
+// identity share it) with the cache policy, and 304 to a client that has
+// it. The data version is read before the handler runs; a handler that read
+// a newer one (an import landed meanwhile) reports it and its answer is
+// sent under that version and not kept.
+func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		v, err := s.store.RecentDataVersion(req.Context())
+		if err != nil {
+			return err
+		}
+		key := s.reprKey(c, v)
+		if r := s.reprs.get(key); r != nil {
+			return s.sendRepr(c, r)
+		}
+		release, err := s.admit.enter(req.Context())
+		if err == errBusy {
+			return busy(c)
+		}
+		if err != nil {
+			return err
+		}
+		defer release() // after the answer is written: it holds the body till then
+		res := c.Response()
+		capture := &captureWriter{ResponseWriter: res.Writer, before: map[string]struct{}{}}
+		for k := range res.Header() {
+			capture.before[k] = struct{}{}
+		}
+		res.Writer = capture
+		err = next(c)
+		res.Writer = capture.ResponseWriter
+		if err != nil || !capture.wroteHeader {
+			return err
+		}
+		r := &representation{key: key, status: capture.status, identity: capture.body()}
+		if got, ok := c.Get(dataVersionKey).(string); ok && got != "" && got != v {
+			r.key = s.reprKey(c, got)
+			r.etag = etagOf(r.key)
+		} else {
+			r.etag = etagOf(key)
+			if r.status == http.StatusOK {
+				defer s.reprs.put(r)
+			}
+		}
+		for k, vals := range res.Header() {
+			if _, before := capture.before[k]; !before && k != "Content-Length" {
+				for _, val := range vals {
+					r.header = append(r.header, [2]string{k, val})
+				}
+			}
+		}
+		r.size = int64(len(r.identity) + len(r.key) + 256)
+		// The handler's headers are in the map already; sendRepr writes
+		// them again from r, which is what a cached answer does.
+		for _, kv := range r.header {
+			res.Header().Del(kv[0])
+		}
+		res.Committed, res.Size = false, 0
+		return s.sendRepr(c, r)
+	}
+}
+
+// dataVersionKey is where a handler that read the data in its own snapshot
+// leaves the version it read (see cacheable).
+const dataVersionKey = "borderline.dataVersion"
+
+// reprKey names a response: build, data version, day, the scheme and host
+// (links are absolute) and the URL as asked.
+func (s *Server) reprKey(c echo.Context, version string) string {
+	r := c.Request()
+	return buildID + "|" + version + "|" + time.Now().UTC().Format("2006-01-02") + "|" + baseURL(c) + "|" + r.URL.Path + "?" + r.URL.RawQuery
+}
+
+func etagOf(key string) string {
+	h := fnv.New128a()
+	h.Write([]byte(key))
+	return `W/"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)) + `"`
+}
+
+// sendRepr writes r in the encoding the client prefers, or 304.
+func (s *Server) sendRepr(c echo.Context, r *representation) error {
+	res := c.Response()
+	h := res.Header()
+	for _, kv := range r.header {
+		h.Add(kv[0], kv[1])
+	}
+	if r.status != http.StatusOK {
+		return c.Blob(r.status, h.Get(echo.HeaderContentType), r.identity)
+	}
+	h.Set("ETag", r.etag)
+	h.Set(echo.HeaderCacheControl, s.cacheControl)
+	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	if etagMatches(c.Request().Header.Get("If-None-Match"), r.etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body := r.identity
+	if acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
+		if z := r.gzip(); z != nil {
+			if r.size < int64(len(r.identity)+len(z)) {
+				s.reprs.grow(r, int64(len(z)))
+			}
+			body = z
+			h.Set(echo.HeaderContentEncoding, "gzip")
+		}
+	}
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	res.WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err := res.Write(body)
+	return err
+}
+
+// etagMatches implements If-None-Match's weak comparison: a list of tags,
+// or *.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reads Accept-Encoding: gzip (or *) with a q-value above 0.
+func acceptsGzip(header string) bool {
+	ok := false
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != "gzip" && name != "x-gzip" && name != "*" {
+			continue
+		}
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if k, val, found := strings.Cut(strings.TrimSpace(p), "="); found && strings.EqualFold(strings.TrimSpace(k), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+				if err != nil {
+					f = 0
+				}
+				q = f
+			}
+		}
+		if name == "*" {
+			ok = ok || q > 0
+			continue
+		}
+		return q > 0 // an explicit gzip entry wins over *
+	}
+	return ok
+}
+
+// captureWriter keeps what a handler writes, to send it once it is known
+// whole; a body handed over with ownBody is kept without a copy.
+type captureWriter struct {
+	http.ResponseWriter
+	before      map[string]struct{} // the headers set before the handler ran
+	status      int
+	wroteHeader bool
+	buf         bytes.Buffer
+	owned       []byte
+}
+
+func (w *captureWriter) WriteHeader(code int) {
+	if w.wroteHeader {
+		return
+	}
+	w.wroteHeader, w.status = true, code
+}
+
+func (w *captureWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.owned != nil {
+		w.buf.Write(w.owned)
+		w.owned = nil
+	}
+	return w.buf.Write(b)
+}
+
+func (w *captureWriter) body() []byte {
+	if w.owned != nil && w.buf.Len() == 0 {
+		return w.owned
+	}
+	return w.buf.Bytes()
+}
+
+// Flush is a no-op: nothing leaves before the whole body is known.
+func (w *captureWriter) Flush() {}
+
+// sendOwned sends body, which the caller gives up: under cacheable it is
+// kept as it is rather than copied.
+func sendOwned(c echo.Context, contentType string, body []byte) error {
+	res := c.Response()
+	if w, ok := res.Writer.(*captureWriter); ok && !w.wroteHeader {
+		res.Header().Set(echo.HeaderContentType, contentType)
+		res.WriteHeader(http.StatusOK)
+		w.owned = body
+		res.Size = int64(len(body))
+		return nil
+	}
+	return c.Blob(http.StatusOK, contentType, body)
+}
+
+func (w *captureWriter) String() string { return fmt.Sprintf("capture(%d bytes)", w.buf.Len()) }

@@ -1,0 +1,270 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/borderline/borderline/data"
+)
+
+// indexTestStore is the seed plus 3,000 synthetic incidents at one place
+// each and 300 at two (so several points), for comparing the index with SQL.
+func indexTestStore(t *testing.T) *Store {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "index.db")
+	if err := buildScaleDB(ctx, path, 3000); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	rng := rand.New(rand.NewPCG(7, 8))
+	var more []data.Incident
+	for i := range 300 {
+		d := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(730))
+		more = append(more, data.Incident{
+			ID: fmt.Sprintf("two-places-%d", i), Title: "Two places", Summary: "A synthetic incident at two places.",
+			Category: data.Categories[rng.IntN(len(data.Categories))].Value, DateStart: d, DatePrecision: "month",
+			PlaceIDs:          []string{fmt.Sprintf("synth-%d", rng.IntN(synthPlaces)), fmt.Sprintf("synth-%d", rng.IntN(synthPlaces))},
+			LocationPrecision: "exact", Verification: data.Verifications[rng.IntN(len(data.Verifications))].Value,
+			SourceIDs: []string{testSeed.Sources[0].ID},
+		})
+	}
+	if _, err := st.ImportIncidents(ctx, more); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// randomQuery draws the filters the index answers: spans of days, boxes
+// (some with an edge exactly on an incident's point, some across the
+// antimeridian), codes, pages.
+func randomQuery(rng *rand.Rand, x *incidentIndex) Query {
+	var q Query
+	if rng.IntN(4) > 0 {
+		from := int64(18262 + rng.IntN(760) - 15) // around 2020-01-01 .. 2022-01
+		to := from + int64([]int{0, 6, 30, 90, 400}[rng.IntN(5)])
+		switch rng.IntN(5) {
+		case 0:
+			q.FromDay = &from
+		case 1:
+			q.ToDay = &to
+		default:
+			q.FromDay, q.ToDay = &from, &to
+		}
+	}
+	if rng.IntN(3) > 0 {
+		w, h := 0.5+rng.Float64()*4, 0.5+rng.Float64()*3
+		lon, lat := 123+rng.Float64()*8, 38+rng.Float64()*5
+		if rng.IntN(3) == 0 { // an edge on a point: edges count as inside
+			i := rng.IntN(x.len())
+			if !x.multi[i] && x.lon[i] < 360 {
+				lon, lat = x.lon[i], x.lat[i]
+				if rng.IntN(2) == 0 {
+					lon, lat = lon-w, lat-h
+				}
+			}
+		}
+		b := orb.Bound{Min: orb.Point{lon, lat}, Max: orb.Point{lon + w, lat + h}}
+		if rng.IntN(10) == 0 { // across the antimeridian: takes the region from the east
+			b = orb.Bound{Min: orb.Point{lon, lat}, Max: orb.Point{-170, lat + h}}
+		}
+		q.BBox = &b
+	}
+	if rng.IntN(3) == 0 {
+		for _, c := range data.Categories {
+			if rng.IntN(3) == 0 {
+				q.Categories = append(q.Categories, c.Value)
+			}
+		}
+		if rng.IntN(5) == 0 {
+			q.Categories = append(q.Categories, "no_such_category")
+		}
+	}
+	if rng.IntN(4) == 0 {
+		for _, v := range data.Verifications {
+			if rng.IntN(2) == 0 {
+				q.Verifications = append(q.Verifications, v.Value)
+			}
+		}
+	}
+	q.Limit = []int{1, 10, 100, 1000, 10000}[rng.IntN(5)]
+	if rng.IntN(4) == 0 {
+		q.Offset = rng.IntN(500)
+	}
+	return q
+}
+
+// The index answers exactly what SQL answers: the same count, the same
+// features in the same order, byte for byte.
+func TestIncidentIndexMatchesSQL(t *testing.T) {
+	st := indexTestStore(t)
+	ctx := context.Background()
+	x, err := buildIncidentIndex(ctx, st.ro, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.close()
+	if got, want := x.len(), count(t, st, "incident"); got != want {
+		t.Fatalf("index holds %d incidents, the database %d", got, want)
+	}
+	if len(x.points) < 250 {
+		t.Fatalf("only %d incidents with several points; the test needs them", len(x.points))
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	nonEmpty := 0
+	for n := range 600 {
+		q := randomQuery(rng, x)
+		if !x.answers(q) {
+			t.Fatalf("query %d: %+v is not answered by the index", n, q)
+		}
+		want, err := st.Items(ctx, "incidents", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pos, matched := x.page(q)
+		if matched != want.Matched || len(pos) != len(want.Features) {
+			t.Fatalf("query %d %s: index matched %d and returned %d, SQL %d and %d", n, describeQuery(q), matched, len(pos), want.Matched, len(want.Features))
+		}
+		for i, p := range pos {
+			if !bytes.Equal(x.feature(p), want.Features[i]) {
+				t.Fatalf("query %d %s: feature %d differs:\nindex %.120s\nSQL   %.120s", n, describeQuery(q), i, x.feature(p), want.Features[i])
+			}
+		}
+		if matched > 0 {
+			nonEmpty++
+		}
+	}
+	if nonEmpty < 300 {
+		t.Errorf("only %d of 600 queries matched anything; the comparison is weak", nonEmpty)
+	}
+}
+
+func describeQuery(q Query) string {
+	s := fmt.Sprintf("limit=%d offset=%d", q.Limit, q.Offset)
+	if q.BBox != nil {
+		s += fmt.Sprintf(" bbox=%v,%v,%v,%v", q.BBox.Min.Lon(), q.BBox.Min.Lat(), q.BBox.Max.Lon(), q.BBox.Max.Lat())
+	}
+	if q.FromDay != nil {
+		s += fmt.Sprintf(" from=%d", *q.FromDay)
+	}
+	if q.ToDay != nil {
+		s += fmt.Sprintf(" to=%d", *q.ToDay)
+	}
+	return s + fmt.Sprintf(" categories=%v verifications=%v", q.Categories, q.Verifications)
+}
+
+// ItemsFunc never answers from an index older than the database: right
+// after an import, the new incident is there, whether or not the rebuild
+// has finished; and the rebuild follows.
+func TestItemsFuncFollowsImports(t *testing.T) {
+	st := openCopy(t)
+	ctx := context.Background()
+	st.EnableIncidentIndex(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), 20*time.Millisecond)
+	v0, err := st.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitIndex(t, st, v0)
+	q := Query{FromDay: day("2020-01-01"), Limit: 1000}
+	before := pageOf(t, st, q)
+	if before.Version != v0 {
+		t.Fatalf("page read at version %q, the database is at %q", before.Version, v0)
+	}
+	in := unstoried(t)
+	in.ID, in.DateStart = "index-follows", time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := st.ImportIncidents(ctx, []data.Incident{in}); err != nil {
+		t.Fatal(err)
+	}
+	after := pageOf(t, st, q)
+	if after.Matched != before.Matched+1 || after.Version == v0 {
+		t.Fatalf("right after the import: %d matched at version %q; want %d at a newer version than %q", after.Matched, after.Version, before.Matched+1, v0)
+	}
+	waitIndex(t, st, after.Version)
+	fromIndex := pageOf(t, st, q)
+	if fromIndex.Matched != after.Matched || !bytes.Equal(bytes.Join(fromIndex.raw, nil), bytes.Join(after.raw, nil)) {
+		t.Fatal("the rebuilt index answers differently from the database")
+	}
+}
+
+type copiedPage struct {
+	Page
+	raw [][]byte
+}
+
+func pageOf(t *testing.T, st *Store, q Query) copiedPage {
+	t.Helper()
+	var out copiedPage
+	err := st.ItemsFunc(context.Background(), "incidents", q, func(p Page) error {
+		out.Page = p
+		for _, f := range p.Features {
+			out.raw = append(out.raw, bytes.Clone(f))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func waitIndex(t *testing.T, st *Store, v string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !st.IndexReady(v) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no index of version %s after 20 s", v)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The WAL index's header is readable, and a commit by another connection
+// changes it, so RecentDataVersion reads the database only after commits.
+func TestWalHeaderShowsCommits(t *testing.T) {
+	st := openCopy(t)
+	ctx := context.Background()
+	h0, ok := st.wal.header()
+	if !ok {
+		t.Fatal("the WAL index header cannot be read; every request would read the version from the database")
+	}
+	v0, err := st.RecentDataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, ok := st.wal.header(); !ok || h != h0 {
+		t.Fatal("reading the version changed the header")
+	}
+	other, err := Open(ctx, st.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := unstoried(t)
+	in.ID = "wal-header"
+	if _, err := other.ImportIncidents(ctx, []data.Incident{in}); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	if h, ok := st.wal.header(); ok && h == h0 {
+		t.Fatal("a commit by another connection left the header as it was")
+	}
+	v1, err := st.RecentDataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v1 == v0 {
+		t.Fatalf("the version after another connection's import is still %s", v0)
+	}
+}
