@@ -27,10 +27,11 @@ const (
 // embeddable are the pages oEmbed answers for, by path.
 var embeddable = map[string]bool{"/": true, "/embed": true, "/embed/": true}
 
-// page serves a page of the front end with its discovery link. The body
+// page serves a page of the front end with its discovery link, and its
+// scripts and styles at their versioned addresses (assets.go). The body
 // depends on the URL, so its ETag is computed on what is sent.
 func (s *Server) page(c echo.Context, file, csp string) error {
-	a, ok := s.assets.files["static"][file]
+	page, ok := s.assets.pages[file]
 	if !ok {
 		return notFound("there is no page %s", c.Request().URL.Path)
 	}
@@ -38,7 +39,7 @@ func (s *Server) page(c echo.Context, file, csp string) error {
 	if embeddable[c.Request().URL.Path] {
 		head = oembedDiscovery(c)
 	}
-	body := bytes.Replace(a.body, []byte(headMarker), []byte(head), 1)
+	body := bytes.Replace(page, []byte(headMarker), []byte(head), 1)
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	h := c.Response().Header()
@@ -48,7 +49,7 @@ func (s *Server) page(c echo.Context, file, csp string) error {
 	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	return c.Blob(http.StatusOK, a.contentType, body)
+	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, body)
 }
 
 // oembedDiscovery is the <link> that lets a CMS find the oEmbed answer for
@@ -72,7 +73,8 @@ func (s *Server) present(c echo.Context) error {
 }
 
 // embedHost is the script a host page includes to let framed embeds size
-// themselves (static/host/embed.js).
+// themselves (static/host/embed.js). Newsrooms link it at this address for
+// good, so it is never versioned and caches only for an hour.
 func (s *Server) embedHost(c echo.Context) error {
-	return s.assets.serve(c, "static", "host/embed.js")
+	return s.assets.serve(c, "static", "host/embed.js", cacheHostScript)
 }
