@@ -121,6 +121,8 @@ type assetRoot struct {
 type assetSet struct {
 	roots map[string]*assetRoot // "static", "vendor"
 	pages map[string][]byte     // pageFiles with versioned addresses
+	// renders are the pages as served, with the request's head (pages.go).
+	renders pageRenders
 }
 
 func loadAssets(a Assets) (*assetSet, error) {
@@ -479,10 +481,16 @@ func qValue(params string) int {
 }
 
 // compressedAlready tells echo's Gzip middleware (its Skipper) to leave alone
-// the front end's files, which come with their compressed forms made
-// already. Merely passing through the middleware costs a compressor's reset,
-// about 15 µs a request, more than serving the file.
+// what serveAsset answers: the front end's files and the pages, which come
+// with their compressed forms made already. Merely passing through the
+// middleware costs a compressor's reset, about 15 µs a request, more than
+// serving the file. (The landing page's JSON, at "/" too, is under the
+// middleware's 1 kB minimum anyway.)
 func compressedAlready(c echo.Context) bool {
-	p := c.Request().URL.Path
-	return p == "/embed.js" || strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/vendor/leaflet/")
+	switch p := c.Request().URL.Path; p {
+	case "/", "/embed", "/embed/", "/present", "/present/", "/embed.js":
+		return true
+	default:
+		return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/vendor/leaflet/")
+	}
 }

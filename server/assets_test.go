@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"html"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -338,6 +340,56 @@ func TestPageLinksResolve(t *testing.T) {
 		if !found {
 			t.Errorf("no page led to a versioned %s", want)
 		}
+	}
+}
+
+// Pages are kept once made, per address: each answer still has its own
+// discovery link, gzips without the middleware, and revalidates.
+func TestPageResponses(t *testing.T) {
+	ts, srv := assetServer(t)
+	for _, tc := range []struct{ path, vary string }{
+		{"/?date=2020-08-27", "Accept,Accept-Encoding"},
+		{"/embed?date=2020-08-27", "Accept-Encoding"},
+		{"/embed?date=2021-03-01", "Accept-Encoding"},
+		{"/embed?date=2020-08-27", "Accept-Encoding"}, // again: from memory
+		{"/present?story=closure", "Accept-Encoding"},
+	} {
+		plainResp, plain := rawGet(t, http.MethodGet, ts.URL+tc.path)
+		resp, body := rawGet(t, http.MethodGet, ts.URL+tc.path, "Accept-Encoding", "gzip, deflate, br")
+		if resp.StatusCode != 200 || plainResp.StatusCode != 200 {
+			t.Fatalf("%s: %d, %d", tc.path, resp.StatusCode, plainResp.StatusCode)
+		}
+		if got := decodeBody(t, body, resp.Header.Get("Content-Encoding")); !bytes.Equal(got, plain) || resp.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s: the gzipped page (%q) is not the page", tc.path, resp.Header.Get("Content-Encoding"))
+		}
+		if got := strings.Join(resp.Header.Values("Vary"), ","); got != tc.vary {
+			t.Errorf("%s: Vary %q, want %q", tc.path, got, tc.vary)
+		}
+		if resp.Header.Get("Cache-Control") != "no-cache" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+			t.Errorf("%s: %v", tc.path, resp.Header)
+		}
+		if strings.Contains(tc.path, "?") && !strings.HasPrefix(tc.path, "/present") {
+			self := url.QueryEscape(ts.URL + tc.path)
+			if !bytes.Contains(plain, []byte(html.EscapeString(self))) {
+				t.Errorf("%s: the discovery link is not this address's:\n%s", tc.path, discoveryRE.Find(plain))
+			}
+		}
+		etag := resp.Header.Get("ETag")
+		if plainResp.Header.Get("ETag") == etag || !strings.HasSuffix(etag, `.gz"`) {
+			t.Errorf("%s: ETags %s and %s", tc.path, plainResp.Header.Get("ETag"), etag)
+		}
+		if again, _ := rawGet(t, http.MethodGet, ts.URL+tc.path, "Accept-Encoding", "gzip", "If-None-Match", etag); again.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: revalidating: %d", tc.path, again.StatusCode)
+		}
+	}
+	if n := len(srv.assets.renders.pages); n != 4 {
+		t.Errorf("%d pages kept, want 4", n)
+	}
+	for i := range 2 * maxPageRenders {
+		srv.assets.renders.put(strconv.Itoa(i), &asset{})
+	}
+	if n := len(srv.assets.renders.pages); n != maxPageRenders {
+		t.Errorf("%d pages kept, at most %d", n, maxPageRenders)
 	}
 }
 
