@@ -33,7 +33,7 @@ import (
 // addresses right without rewriting a script or adding an import map (which
 // the Content-Security-Policy would have to allow by hash). The price is that
 // a change to one file of static/ makes browsers fetch all of static/ again
-// (about 120 kB compressed); Leaflet, the largest part, has a version of its
+// (about 70 kB in Brotli); Leaflet, the largest part, has a version of its
 // own and stays cached across our releases. The pages themselves are not in
 // the version: they are served per request, with the versioned addresses.
 //
