@@ -14,7 +14,8 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=assets /src/node_modules ./node_modules
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/borderline . \
+RUN go run ./cmd/precompress -out precompressed static node_modules/leaflet/dist \
+ && CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/borderline . \
  && mkdir -p /out/data
 
 # No shell, no package manager; runs as uid 65532.

@@ -3,6 +3,7 @@ module github.com/borderline/borderline
 go 1.26.8
 
 require (
+	github.com/andybalholm/brotli v1.3.0
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/paulmach/orb v0.14.0
 	github.com/peterstace/simplefeatures v0.59.0

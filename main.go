@@ -38,6 +38,13 @@ var staticFiles embed.FS
 //go:embed node_modules/leaflet/dist
 var leafletFiles embed.FS
 
+// The gzip and Brotli forms of the files above, which `make build` writes
+// (cmd/precompress) and a plain `go build` goes without: the folder holds a
+// README in git, so it always exists.
+//
+//go:embed precompressed
+var precompressedFiles embed.FS
+
 const defaultDB = "var/borderline.db"
 
 // errUsage marks mistakes in the command line: exit code 2, not 1.
@@ -225,7 +232,12 @@ func openServer(ctx context.Context, db string, log *slog.Logger, opts ...server
 	if err != nil {
 		return nil, nil, err
 	}
-	srv, err := server.New(st, assets, log, opts...)
+	forms, err := fs.Sub(precompressedFiles, "precompressed")
+	if err != nil {
+		st.Close()
+		return nil, nil, fmt.Errorf("precompressed assets: %w", err)
+	}
+	srv, err := server.New(st, assets, log, append(opts, server.WithPrecompressed(forms))...)
 	if err != nil {
 		st.Close()
 		return nil, nil, err

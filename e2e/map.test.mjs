@@ -526,7 +526,9 @@ test('the front end follows next links: every incident arrives, however the serv
   try {
     await gotoReady(page, '/');
     const got = await page.evaluate(async () => {
-      const { fetchItems } = await import('/static/js/api.js');
+      // The page's own module, at the versioned address the page loaded.
+      const main = document.querySelector('script[type="module"]').src;
+      const { fetchItems } = await import(new URL('api.js', main).href);
       const fc = await fetchItems('incidents', { limit: '7' });
       return fc.features.map((f) => f.id);
     });

@@ -105,6 +105,17 @@ test('embed: the first view transfers at most 250 KB, data included', async (t) 
         rows.push(`${Math.round(bytes / 1024)} kB ${new URL(r.url()).pathname}${new URL(r.url()).search}`);
       }
       t.diagnostic(`${width}×${height}: ${responses.length} requests, ${Math.round(total / 1024)} kB`);
+      // The front end comes from versioned addresses that cache for good, compressed.
+      const paths = responses.map((r) => new URL(r.url()).pathname);
+      const unversioned = paths.filter((p) => /^\/(static|vendor)\//.test(p) && !/^\/(static|vendor\/leaflet)\/[0-9a-f]{16}\//.test(p));
+      assert.deepEqual(unversioned, [], 'files of the front end asked for at unversioned addresses');
+      const leaflet = responses.find((r) => /^\/vendor\/leaflet\/[0-9a-f]{16}\/leaflet\.js$/.test(new URL(r.url()).pathname));
+      assert.ok(leaflet, `Leaflet was loaded from its versioned address: ${paths.join(' ')}`);
+      const headers = await (await leaflet.response()).allHeaders();
+      assert.equal(headers['cache-control'], 'public, max-age=31536000, immutable');
+      assert.match(headers['content-encoding'] || '', /^(br|gzip)$/, 'Leaflet came compressed');
+      assert.equal(headers.vary, 'Accept-Encoding');
+      assert.match(headers.etag, /^"[0-9a-f]{24}\.(br|gz)"$/);
       assert.ok(total <= 250 * 1024, `${width}×${height}: the first view transferred ${Math.round(total / 1024)} kB:\n${rows.join('\n')}`);
       assert.equal(await page.getAttribute('body', 'data-shapes'), null, 'the full shapes were loaded at the default zoom');
       assert.deepEqual(failed, []);

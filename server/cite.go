@@ -101,7 +101,7 @@ func (s *Server) renderCite(page citePage) ([]byte, error) {
 	if err := s.citeTmpl.Execute(&buf, page); err != nil {
 		return nil, fmt.Errorf("render the citation page: %w", err)
 	}
-	return buf.Bytes(), nil
+	return s.assets.versionLinks(buf.Bytes()), nil
 }
 
 // citePage gathers what /cite says for data published at base (the site's

@@ -81,7 +81,7 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	e.Use(middleware.BodyLimit("1M"))
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 15 * time.Second}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024,
-		Skipper: func(c echo.Context) bool { return s.selfEncoded[c.Path()] }}))
+		Skipper: func(c echo.Context) bool { return s.selfEncoded[c.Path()] || compressedAlready(c) }}))
 
 	// HEAD answers like GET without the body (net/http drops it), for link
 	// checkers and load balancers.

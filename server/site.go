@@ -31,7 +31,8 @@ import (
 //
 //	index.html, embed/index.html, present/index.html, cite/index.html (+ index.json)
 //	embed.js                         the host page's resizing script
-//	static/…, vendor/leaflet/…       the front end
+//	static/VERSION/…, vendor/leaflet/VERSION/…  the front end, with FILE.gz
+//	                                 and FILE.br beside the files that compress
 //	data/COLLECTION.json             every feature of a collection
 //	data/COLLECTION.simplify-500.json  the shapes the map loads first
 //	data/areas/ID.simplify-250.json  an area's outline, as the map asks for it
@@ -179,25 +180,48 @@ func (w *siteWriter) writeJSON(name string, v any) error {
 	return w.write(name, append(b, '\n'))
 }
 
-// writeSiteAssets copies the front end: static/ but for the pages (written
-// with their links made relative) and Leaflet; the host script also at the
-// root, where the embed code points.
+// writeSiteAssets copies the front end at the versioned addresses the pages
+// point to (static/VERSION/…, vendor/leaflet/VERSION/…), so a host may cache
+// those folders for good; the host script goes at the root, where the embed
+// code points. Beside each file that compresses go its gzip and Brotli forms
+// (FILE.gz, FILE.br), for servers that send them as they are (nginx's
+// gzip_static, Caddy's precompressed); other servers ignore them.
 func (s *Server) writeSiteAssets(w *siteWriter) error {
-	pages := map[string]bool{mapPage: true, embedPage: true, presentPage: true}
-	for p, a := range s.assets.files["static"] {
-		if pages[p] {
+	for _, name := range []string{"static", "vendor"} {
+		r := s.assets.roots[name]
+		for p, a := range r.files {
+			u := s.assets.url(name, p)
+			if u == "" { // a page: written by writeSitePages
+				continue
+			}
+			if err := w.writeAsset(strings.TrimPrefix(u, "/"), a); err != nil {
+				return err
+			}
+		}
+	}
+	return w.writeAsset("embed.js", s.assets.roots["static"].files["host/embed.js"])
+}
+
+func (w *siteWriter) writeAsset(name string, a *asset) error {
+	if err := w.write(name, a.identity.body); err != nil {
+		return err
+	}
+	if !a.compressible {
+		return nil
+	}
+	gz, br := a.forms()
+	for _, f := range []struct {
+		form *form
+		ext  string
+	}{{gz, ".gz"}, {br, ".br"}} {
+		if f.form == nil {
 			continue
 		}
-		if err := w.write("static/"+p, a.body); err != nil {
+		if err := w.write(name+f.ext, f.form.body); err != nil {
 			return err
 		}
 	}
-	for p, a := range s.assets.files["vendor"] {
-		if err := w.write("vendor/leaflet/"+p, a.body); err != nil {
-			return err
-		}
-	}
-	return w.write("embed.js", s.assets.files["static"]["host/embed.js"].body)
+	return nil
 }
 
 // staticHead replaces the server's head marker: the page says it is a static
@@ -208,11 +232,11 @@ var staticHead = `<meta name="borderline-site" content="static">` +
 
 func (s *Server) writeSitePages(w *siteWriter) error {
 	for file, out := range map[string]string{mapPage: "index.html", embedPage: "embed/index.html", presentPage: "present/index.html"} {
-		a, ok := s.assets.files["static"][file]
+		page, ok := s.assets.pages[file]
 		if !ok {
 			return fmt.Errorf("no page %s", file)
 		}
-		body := bytes.Replace(a.body, []byte(headMarker), []byte(staticHead), 1)
+		body := bytes.Replace(page, []byte(headMarker), []byte(staticHead), 1)
 		body, err := relativeLinks(body, out)
 		if err != nil {
 			return err
@@ -340,7 +364,7 @@ var dataIndexTmpl = template.Must(template.New("data").Parse(`<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Borderline — the data as files</title>
-  <link rel="stylesheet" href="../static/css/page.css">
+  <link rel="stylesheet" href="/static/css/page.css">
 </head>
 <body>
   <main class="page">
@@ -363,7 +387,11 @@ func (s *Server) writeSiteDataIndex(w *siteWriter, files []string) error {
 	if err := dataIndexTmpl.Execute(&buf, files); err != nil {
 		return err
 	}
-	return w.write("data/index.html", buf.Bytes())
+	body, err := relativeLinks(s.assets.versionLinks(buf.Bytes()), "data/index.html")
+	if err != nil {
+		return err
+	}
+	return w.write("data/index.html", body)
 }
 
 func (s *Server) writeSiteStories(ctx context.Context, w *siteWriter) error {

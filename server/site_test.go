@@ -83,7 +83,9 @@ func TestWriteSite(t *testing.T) {
 	if !strings.Contains(fc.Citation, "https://news.example/borderline/data/incidents.geojson") {
 		t.Errorf("citation %q does not name the copy's address", fc.Citation)
 	}
-	for _, name := range []string{"data/zones.simplify-500.json", "data/areas/ryanggang.simplify-250.json", "stories/index.json", "stories/closure.json", "stories/all.json", "cite/index.json", "embed.js", "vendor/leaflet/leaflet.js", "static/js/main.js"} {
+	for _, name := range []string{"data/zones.simplify-500.json", "data/areas/ryanggang.simplify-250.json", "stories/index.json", "stories/closure.json", "stories/all.json", "cite/index.json", "embed.js",
+		"vendor/leaflet/" + srv.assets.roots["vendor"].version + "/leaflet.js", "vendor/leaflet/" + srv.assets.roots["vendor"].version + "/leaflet.js.gz",
+		"static/" + srv.assets.roots["static"].version + "/js/main.js", "static/" + srv.assets.roots["static"].version + "/js/main.js.gz"} {
 		if b := read(name); len(b) == 0 {
 			t.Errorf("%s is empty", name)
 		}

@@ -1,10 +1,12 @@
 // Where this copy of Borderline lives. The same modules run on the Borderline
 // server and in a static copy (`borderline export --site DIR`) published under
 // any folder of a newsroom's site, so no URL here starts with "/": everything
-// is resolved against the site's root, found from this module's own address
-// (static/js/site.js → ../../).
+// is resolved against the site's root, found from this module's own address:
+// the folder above static/, whether the module is static/js/site.js or, as the
+// pages load it, static/VERSION/js/site.js (server/assets.go).
 
-export const ROOT = new URL('../../', import.meta.url);
+const HERE = new URL(import.meta.url);
+export const ROOT = new URL(HERE.pathname.slice(0, HERE.pathname.lastIndexOf('/static/') + 1), HERE);
 
 /** True in a static copy: no server answers queries, data comes as files. */
 export const STATIC = typeof document !== 'undefined'
