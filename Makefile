@@ -5,7 +5,7 @@ BIN     := bin/borderline
 ADDR    ?= 127.0.0.1:8080
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 
-.PHONY: all build run test test-go test-e2e lint deps tools bench scale-db load clean
+.PHONY: all build run test test-go test-e2e lint deps tools bench scale-db bench-db load clean
 
 all: build
 
@@ -51,6 +51,15 @@ SCALE_DB  ?= var/scale-$(INCIDENTS).db
 scale-db:
 	@mkdir -p $(dir $(SCALE_DB))
 	BORDERLINE_SCALE_DB=$(abspath $(SCALE_DB)) BORDERLINE_SCALE_INCIDENTS=$(INCIDENTS) $(GO) test ./store -run '^TestWriteScaleDB$$' -count=1 -v
+
+# Synthetic databases for load tests (bench/README.md); not part of make test.
+# make bench-db N=100000 [DB=var/bench/100000.db]: a synthetic database written
+# through store.Seed and store.ImportIncidents (the same N writes the same file).
+N  ?= 100000
+DB ?= var/bench/$(N).db
+bench-db:
+	@mkdir -p $(dir $(DB))
+	$(GO) run ./bench/benchdb -n $(N) -db $(DB)
 
 clean:
 	rm -rf bin e2e/screenshots
