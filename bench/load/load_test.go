@@ -80,8 +80,8 @@ func TestTable(t *testing.T) {
 	n := &wrkResult{Requests: 960000, DurationUS: 15_000_000}
 	n.LatencyUS.P50, n.LatencyUS.P99 = 420, 2_100
 	var sb strings.Builder
-	writeTable(&sb, []row{{Workload: "first view", Detail: "46 requests", Borderline: b, Nginx: n, RSSMaxKB: 87040}})
-	want := "| first view (46 requests) | 1,400 | 21.3 ms | 1.23 s | 12 (non-2xx/3xx 12) | 64,000 | 0.42 ms | 2.10 ms | 46× | 85 MiB |"
+	writeTable(&sb, []row{{Workload: "first view", Detail: "46 requests", Borderline: b, Nginx: n, RSSMaxKB: 87040, OthersShare: 0.034}})
+	want := "| first view (46 requests) | 1,400 | 21.3 ms | 1.23 s | 12 (non-2xx/3xx 12) | 64,000 | 0.42 ms | 2.10 ms | 46× | 85 MiB | 3% |"
 	if !strings.Contains(sb.String(), want) {
 		t.Errorf("got\n%s\nwant the row\n%s", sb.String(), want)
 	}
@@ -108,5 +108,16 @@ func TestSlugAndExt(t *testing.T) {
 		if got := extFor(tc[0], tc[1]); got != tc[2] {
 			t.Errorf("extFor(%q, %q) = %q", tc[0], tc[1], got)
 		}
+	}
+}
+
+func TestOthersShare(t *testing.T) {
+	a := cpuSample{busy: 1000, total: 4000, ours: 300}
+	b := cpuSample{busy: 1900, total: 5000, ours: 1000} // 900 busy, 700 ours
+	if got := othersShare(a, b); got < 0.1999 || got > 0.2001 {
+		t.Errorf("othersShare = %v, want 0.2", got)
+	}
+	if _, err := takeCPU(); err != nil {
+		t.Error(err)
 	}
 }

@@ -131,13 +131,14 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, c)
+	interrupted := ctx.Err() != nil
 	stop()
 	stopAll()
+	if interrupted {
+		fmt.Fprintln(os.Stderr, "load: interrupted; servers stopped")
+		os.Exit(130)
+	}
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintln(os.Stderr, "load: interrupted; servers stopped")
-			os.Exit(130)
-		}
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
@@ -160,21 +161,25 @@ type runner struct {
 	report  report
 	nginx   string // base URL, once started
 	logw    io.Writer
+	cpu0    cpuSample // at the start
 }
 
 type report struct {
-	Date      string           `json:"date"`
-	Command   string           `json:"command"`
-	Commit    string           `json:"commit"`
-	Binary    string           `json:"binary"`
-	LoadStart string           `json:"loadavg_start"`
-	LoadEnd   string           `json:"loadavg_end"`
-	Machine   string           `json:"machine"`
-	Rows      []row            `json:"rows"`
-	Sizes     []string         `json:"sizes"`
-	Big       *bigResult       `json:"big,omitempty"`
-	Overload  []overloadResult `json:"overload,omitempty"`
-	Notes     []string         `json:"notes"`
+	Date      string `json:"date"`
+	Command   string `json:"command"`
+	Commit    string `json:"commit"`
+	Binary    string `json:"binary"`
+	LoadStart string `json:"loadavg_start"`
+	LoadEnd   string `json:"loadavg_end"`
+	Machine   string `json:"machine"`
+	// OthersShare is the share of the machine other people's processes
+	// used during the whole run (see othersShare).
+	OthersShare float64          `json:"others_share"`
+	Rows        []row            `json:"rows"`
+	Sizes       []string         `json:"sizes"`
+	Big         *bigResult       `json:"big,omitempty"`
+	Overload    []overloadResult `json:"overload,omitempty"`
+	Notes       []string         `json:"notes"`
 }
 
 func (r *runner) logf(format string, args ...any) {
@@ -217,6 +222,7 @@ func run(ctx context.Context, c config) error {
 	r.report = report{Date: now.Format("2006-01-02 15:04:05 MST"), Command: commandLine(), Commit: gitCommit(),
 		Binary: binaryInfo(c.bin), LoadStart: loadavg(), Machine: machine()}
 	r.logf("results in %s; load average %s", r.out, r.report.LoadStart)
+	r.cpu0, _ = takeCPU()
 
 	ng, base, err := startNginx(ctx, c.nginx, tmp, r.docroot, c.nginxWorkers)
 	if err != nil {
@@ -252,6 +258,9 @@ func run(ctx context.Context, c config) error {
 // finish prints the table and saves the report.
 func (r *runner) finish() {
 	r.report.LoadEnd = loadavg()
+	if c1, err := takeCPU(); err == nil {
+		r.report.OthersShare = othersShare(r.cpu0, c1)
+	}
 	var b strings.Builder
 	writeReport(&b, &r.report)
 	fmt.Print(b.String())
@@ -263,7 +272,8 @@ func (r *runner) finish() {
 
 func writeReport(w io.Writer, rep *report) {
 	fmt.Fprintf(w, "\n## Borderline against nginx, %s\n\n", rep.Date)
-	fmt.Fprintf(w, "`%s`  \ncommit %s; %s  \n%s; load average before %s, after %s\n\n", rep.Command, rep.Commit, rep.Binary, rep.Machine, rep.LoadStart, rep.LoadEnd)
+	fmt.Fprintf(w, "`%s`  \ncommit %s; %s  \n%s; load average before %s, after %s; other processes used %.0f%% of the machine during the run\n\n",
+		rep.Command, rep.Commit, rep.Binary, rep.Machine, rep.LoadStart, rep.LoadEnd, 100*rep.OthersShare)
 	if len(rep.Rows) > 0 {
 		writeTable(w, rep.Rows)
 		fmt.Fprintln(w)
@@ -359,10 +369,14 @@ func (r *runner) pair(ctx context.Context, s *server, name, detail string, bl, n
 				w.base, w.list = r.nginx, ngList(round)
 			}
 			r.logf("%s (%s): %s, round %d", name, detail, who, round+1)
+			c0, _ := takeCPU()
 			res, err := runWrk(ctx, w)
 			if err != nil {
 				return err
 			}
+			c1, _ := takeCPU()
+			res.OthersShare = othersShare(c0, c1)
+			rw.OthersShare = max(rw.OthersShare, res.OthersShare)
 			if who == "borderline" {
 				rw.BorderlineRuns = append(rw.BorderlineRuns, res)
 				rw.RSSMaxKB = max(rw.RSSMaxKB, s.rss.mark())

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -307,4 +308,92 @@ func startNginx(ctx context.Context, nginxBin, dir, docroot string, workers int)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// cpuSample is the machine's busy CPU time and the part of it spent by this
+// program and everything it started, in clock ticks.
+type cpuSample struct {
+	at          time.Time
+	busy, total int64 // all CPUs, from /proc/stat
+	ours        int64
+}
+
+// takeCPU reads /proc: the machine's counters, and the user and system time
+// of this process, its children still running (servers, nginx's workers,
+// wrk) and the children it has waited for.
+func takeCPU() (cpuSample, error) {
+	s := cpuSample{at: time.Now()}
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return s, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 8 || f[0] != "cpu" {
+		return s, errors.New("unexpected /proc/stat")
+	}
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if i == 8 || i == 9 { // guest time is counted in user already
+			continue
+		}
+		s.total += n
+		if i != 3 && i != 4 { // idle, iowait
+			s.busy += n
+		}
+	}
+	self := os.Getpid()
+	parent := map[int]int{}
+	times := map[int]int64{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		st, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// The name is in parentheses and may hold spaces: fields after it.
+		i := bytes.LastIndexByte(st, ')')
+		if i < 0 {
+			continue
+		}
+		rest := strings.Fields(string(st[i+1:]))
+		if len(rest) < 15 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(rest[1])
+		ut, _ := strconv.ParseInt(rest[11], 10, 64)
+		stime, _ := strconv.ParseInt(rest[12], 10, 64)
+		parent[pid] = ppid
+		times[pid] = ut + stime
+		if pid == self {
+			cut, _ := strconv.ParseInt(rest[13], 10, 64)
+			cst, _ := strconv.ParseInt(rest[14], 10, 64)
+			times[pid] += cut + cst
+		}
+	}
+	for pid, t := range times {
+		for p, hops := pid, 0; p > 1 && hops < 64; p, hops = parent[p], hops+1 {
+			if p == self {
+				s.ours += t
+				break
+			}
+		}
+	}
+	return s, nil
+}
+
+// othersShare is the share of the machine's capacity between a and b spent
+// by processes this program did not start: other people's work on a shared
+// machine, which the ratios of that interval cannot be trusted beyond.
+func othersShare(a, b cpuSample) float64 {
+	total := b.total - a.total
+	if total <= 0 {
+		return 0
+	}
+	others := (b.busy - a.busy) - (b.ours - a.ours)
+	return max(0, float64(others)/float64(total))
 }

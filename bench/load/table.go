@@ -17,6 +17,9 @@ type row struct {
 	Nginx      *wrkResult `json:"nginx,omitempty"`
 	// RSSMaxKB is Borderline's largest RssAnon while it ran this workload.
 	RSSMaxKB int64 `json:"rss_anon_max_kb"`
+	// OthersShare is the largest share of the machine used by other
+	// people's processes during one of this row's runs.
+	OthersShare float64 `json:"others_share"`
 	// All runs when there were several rounds; Borderline and Nginx are the
 	// median by requests per second.
 	BorderlineRuns []*wrkResult `json:"borderline_runs,omitempty"`
@@ -137,15 +140,15 @@ func ratio(b, n *wrkResult) string {
 
 // writeTable writes the main table: one row per workload, both servers.
 func writeTable(w io.Writer, rows []row) {
-	fmt.Fprintln(w, "| workload | Borderline req/s | p50 | p99 | errors | nginx req/s | p50 | p99 | nginx ÷ Borderline | Borderline max RssAnon |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| workload | Borderline req/s | p50 | p99 | errors | nginx req/s | p50 | p99 | nginx ÷ Borderline | Borderline max RssAnon | others' CPU |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		name := r.Workload
 		if r.Detail != "" {
 			name += " (" + r.Detail + ")"
 		}
 		b, n := r.Borderline, r.Nginx
-		cells := []string{name, "–", "–", "–", "–", "–", "–", "–", ratio(b, n), fmtKB(r.RSSMaxKB)}
+		cells := []string{name, "–", "–", "–", "–", "–", "–", "–", ratio(b, n), fmtKB(r.RSSMaxKB), fmt.Sprintf("%.0f%%", 100*r.OthersShare)}
 		if b != nil {
 			cells[1], cells[2], cells[3], cells[4] = fmtRate(b.reqPerSec()), fmtUS(b.LatencyUS.P50), fmtUS(b.LatencyUS.P99), fmtErrors(b)
 		}

@@ -35,6 +35,9 @@ type wrkResult struct {
 	} `json:"latency_us"`
 	RequestsMade int64 `json:"requests_made"`
 	Repeated     int64 `json:"repeated"`
+	// OthersShare is the share of the machine that processes this program
+	// did not start used during the run (filled in by bench/load).
+	OthersShare float64 `json:"others_share"`
 }
 
 func (r *wrkResult) reqPerSec() float64 {
