@@ -5,7 +5,7 @@ BIN     := bin/borderline
 ADDR    ?= 127.0.0.1:8080
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 
-.PHONY: all build run test test-go test-e2e lint deps tools bench scale-db load clean
+.PHONY: all build run test test-go test-e2e lint deps tools bench scale-db bench-db load clean
 
 all: build
 
@@ -60,6 +60,37 @@ SCALE_DB  ?= var/scale-$(INCIDENTS).db
 scale-db:
 	@mkdir -p $(dir $(SCALE_DB))
 	BORDERLINE_SCALE_DB=$(abspath $(SCALE_DB)) BORDERLINE_SCALE_INCIDENTS=$(INCIDENTS) $(GO) test ./store -run '^TestWriteScaleDB$$' -count=1 -v
+
+# Load tests against nginx on this machine (bench/README.md); not part of make test.
+# make bench-db N=100000 [DB=var/bench/100000.db]: a synthetic database written
+# through store.Seed and store.ImportIncidents (the same N writes the same file).
+N  ?= 100000
+DB ?= var/bench/$(N).db
+bench-db:
+	@mkdir -p $(dir $(DB))
+	$(GO) run ./bench/benchdb -n $(N) -db $(DB)
+
+# make load [WORKLOADS=first,varied,repeat,big,overload] [LOAD_SECONDS=15]
+#           [LOAD_ROUNDS=1] [LOAD_URL=http://127.0.0.1:8080 LOAD_PID=1234]
+#           [SMALL_N=100000 SMALL_DB=…] [BIG_N=1000000 BIG_DB=…] [LOAD_ARGS=…]
+# builds or reuses the databases under var/bench/, starts bin/borderline and
+# nginx on loopback, runs wrk against both, prints one table and keeps the raw
+# outputs in var/bench/results/.
+WORKLOADS    ?= all
+LOAD_SECONDS ?= 15
+LOAD_ROUNDS  ?= 1
+SMALL_N      ?= 100000
+SMALL_DB     ?= var/bench/$(SMALL_N).db
+BIG_N        ?= 1000000
+BIG_DB       ?= var/bench/$(BIG_N).db
+LOAD_URL     ?=
+LOAD_PID     ?= 0
+LOAD_ARGS    ?=
+load: build
+	BENCH_LOAD_COMMAND='make load WORKLOADS=$(WORKLOADS) LOAD_SECONDS=$(LOAD_SECONDS) LOAD_ROUNDS=$(LOAD_ROUNDS) SMALL_N=$(SMALL_N) BIG_N=$(BIG_N)$(if $(LOAD_URL), LOAD_URL=$(LOAD_URL) LOAD_PID=$(LOAD_PID))$(if $(LOAD_ARGS), LOAD_ARGS="$(LOAD_ARGS)")' \
+	$(GO) run ./bench/load -bin $(BIN) -workloads $(WORKLOADS) -seconds $(LOAD_SECONDS) -rounds $(LOAD_ROUNDS) \
+		-small-n $(SMALL_N) -small-db $(SMALL_DB) -big-n $(BIG_N) -big-db $(BIG_DB) \
+		$(if $(LOAD_URL),-url $(LOAD_URL) -pid $(LOAD_PID)) $(LOAD_ARGS)
 
 clean:
 	rm -rf bin e2e/screenshots

@@ -1,0 +1,206 @@
+package synth
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/borderline/borderline/data"
+	"github.com/borderline/borderline/store"
+)
+
+func loadSeed(t *testing.T) *data.Seed {
+	t.Helper()
+	seed, err := data.LoadSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seed
+}
+
+func TestVillagesAreInNorthKoreaNearTheBorder(t *testing.T) {
+	seed := loadSeed(t)
+	vs, err := makeVillages(seed, 200, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 200 {
+		t.Fatalf("%d villages", len(vs))
+	}
+	nk := seed.Countries["North Korea"]
+	withProvince := 0
+	for i, v := range vs {
+		p := v.place
+		pt := orb.Point{*p.Lon, *p.Lat}
+		if !planar.MultiPolygonContains(nk, pt) {
+			t.Errorf("%s at %v is not in North Korea", p.ID, pt)
+		}
+		if pt[0] < 124 || pt[0] > 131 || pt[1] < 39.5 || pt[1] > 43.2 {
+			t.Errorf("%s at %v is outside the border region", p.ID, pt)
+		}
+		if i > 0 && v.along < vs[i-1].along {
+			t.Errorf("villages not numbered along the border at %s", p.ID)
+		}
+		if p.Admin1 != "" {
+			withProvince++
+		}
+	}
+	if withProvince < 190 {
+		t.Errorf("only %d of 200 villages lie in a province of the provinces layer", withProvince)
+	}
+}
+
+// The incidents are what an import accepts: written as CSV and read back
+// with the seed's and the villages' ids, every one passes the checks.
+func TestIncidentsAreValidAndVaried(t *testing.T) {
+	seed := loadSeed(t)
+	vs, err := makeVillages(seed, 100, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := newGenerator(seed, vs, 1)
+	const n = 3000
+	var ins []data.Incident
+	seen := map[string]map[string]bool{"category": {}, "verification": {}, "precision": {}}
+	var ranges, inferred, multi, noPoint, korean, twoSources int
+	for i := range n {
+		in := gen.incident(i)
+		ins = append(ins, in)
+		seen["category"][in.Category] = true
+		seen["verification"][in.Verification] = true
+		seen["precision"][in.DatePrecision] = true
+		if !in.DateEnd.IsZero() {
+			ranges++
+		}
+		if in.DateInferred {
+			inferred++
+		}
+		if len(in.PlaceIDs) > 1 {
+			multi++
+		}
+		if in.TitleKO != "" {
+			korean++
+		}
+		if len(in.SourceIDs) > 1 {
+			twoSources++
+		}
+		if slices.Contains([]string{"north-korea", "china", "kp-cn-border"}, in.PlaceIDs[0]) {
+			noPoint++
+		}
+		if k := utf8.RuneCountInString(in.Title); k < 40 || k > 90 {
+			t.Errorf("%s: title of %d characters: %q", in.ID, k, in.Title)
+		}
+		if k := len(in.Summary); k < 250 || k > 700 {
+			t.Errorf("%s: summary of %d characters", in.ID, k)
+		}
+		from, to := in.InForce()
+		if from.Before(firstDay) || to.After(lastDay) || to.Before(from) {
+			t.Errorf("%s: in force %v–%v", in.ID, from, to)
+		}
+	}
+	for what, codes := range map[string][]data.Code{"category": data.Categories, "verification": data.Verifications, "precision": data.DatePrecisions} {
+		for _, c := range codes {
+			if !seen[what][c.Value] {
+				t.Errorf("no incident has %s %s", what, c.Value)
+			}
+		}
+	}
+	for name, k := range map[string]int{"ranges": ranges, "inferred": inferred, "two places": multi, "no point": noPoint,
+		"Korean": korean, "two sources": twoSources} {
+		if k < n/100 {
+			t.Errorf("only %d of %d incidents with %s", k, n, name)
+		}
+	}
+
+	refs := data.RefSet{Places: map[string]bool{}, Sources: map[string]bool{}}
+	for _, p := range seed.Places {
+		refs.Places[p.ID] = true
+	}
+	for _, v := range vs {
+		refs.Places[v.place.ID] = true
+	}
+	for _, s := range seed.Sources {
+		refs.Sources[s.ID] = true
+	}
+	var buf bytes.Buffer
+	if err := data.WriteIncidentsCSV(&buf, ins, seed.Sources); err != nil {
+		t.Fatal(err)
+	}
+	back, err := data.ReadIncidentsCSV(&buf, "synthetic.csv", refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != n {
+		t.Fatalf("read back %d of %d", len(back), n)
+	}
+	for i := range back {
+		if !slices.Equal(back[i].Record(), ins[i].Record()) {
+			t.Fatalf("incident %d changed in the round trip:\n%q\n%q", i, ins[i].Record(), back[i].Record())
+		}
+	}
+}
+
+func TestIncidentsAreDeterministic(t *testing.T) {
+	seed := loadSeed(t)
+	generate := func() []data.Incident {
+		vs, err := makeVillages(seed, 50, rand.New(rand.NewPCG(1, 0xb0de)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := newGenerator(seed, vs, 1)
+		var out []data.Incident
+		for i := range 200 {
+			out = append(out, g.incident(i))
+		}
+		return out
+	}
+	a, b := generate(), generate()
+	for i := range a {
+		if !slices.Equal(a[i].Record(), b[i].Record()) {
+			t.Fatalf("incident %d differs between two runs", i)
+		}
+	}
+}
+
+// A small database through Build: the store accepts it, a server opening it
+// finds it seeded, and Reusable knows it again (and not for another size).
+func TestBuildAndReuse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a database")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "bench.db")
+	o := Options{Incidents: 500, Villages: 60, Batch: 200}
+	m, err := Build(ctx, path, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Incidents != 500 {
+		t.Errorf("manifest: %+v", m)
+	}
+	if ok, why, err := Reusable(ctx, path, o); err != nil || !ok {
+		t.Errorf("Reusable = %v, %q, %v", ok, why, err)
+	}
+	if ok, _, err := Reusable(ctx, path, Options{Incidents: 501, Villages: 60}); err != nil || ok {
+		t.Errorf("Reusable for another size = %v, %v", ok, err)
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	incidents, err := st.Incidents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 500 + len(loadSeed(t).Incidents); len(incidents) != want {
+		t.Errorf("%d incidents, want %d", len(incidents), want)
+	}
+}
