@@ -2,7 +2,8 @@
 # Makes sure the programs the browser tests use are installed, from Debian's
 # packages (never a browser download): Chromium (honours $CHROMIUM, the path
 # of the executable), poppler-utils to read printed PDFs back, and Python 3
-# whose http.server serves the static export as any static host would.
+# whose http.server serves the static export as any static host would, and
+# nginx, which runs the README's caching-proxy recipe.
 set -eu
 bin="${CHROMIUM:-/usr/bin/chromium}"
 missing=""
@@ -15,6 +16,7 @@ if [ ! -x "$bin" ]; then
 fi
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+[ -x "${NGINX:-/usr/sbin/nginx}" ] || missing="$missing nginx-light"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "installing Debian's$missing for the browser tests" >&2

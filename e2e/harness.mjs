@@ -40,12 +40,13 @@ export function tempDir() {
 }
 
 /**
- * Starts `borderline serve` on a free port with the database `db` and extra
- * arguments; resolves to {base, process, log(), stop()} once /healthz answers.
+ * Starts `borderline serve` on a free port (or the port given) with the
+ * database `db` and extra arguments; resolves to {base, process, log(),
+ * stop()} once /healthz answers.
  */
-export async function startServer(db, extraArgs = []) {
+export async function startServer(db, extraArgs = [], { port } = {}) {
   assert.ok(fs.existsSync(BIN), `server binary ${BIN} not found: run "make build" first (or set BORDERLINE_BIN)`);
-  const port = await freePort();
+  port = port || await freePort();
   const base = `http://127.0.0.1:${port}`;
   let log = '';
   const proc = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, ...extraArgs], {
