@@ -291,6 +291,25 @@ func (s *assetSet) handler(root string) echo.HandlerFunc {
 	}
 }
 
+// versioned finds the file at a versioned address of this build
+// (/static/<version>/js/main.js), or nil.
+func (s *assetSet) versioned(p string) *asset {
+	for name, r := range s.roots {
+		rest, ok := strings.CutPrefix(p, r.prefix)
+		if !ok {
+			continue
+		}
+		if rest, ok = strings.CutPrefix(rest, r.version+"/"); !ok {
+			return nil
+		}
+		if a := r.files[rest]; a != nil && !(name == "static" && pageFiles[rest]) {
+			return a
+		}
+		return nil
+	}
+	return nil
+}
+
 // serve answers with a file of a root at its unversioned address.
 func (s *assetSet) serve(c echo.Context, root, p string, cache []string) error {
 	a, ok := s.roots[root].files[p]
@@ -324,40 +343,47 @@ func (w discardWriter) WriteHeader(int)             {}
 
 // serveAsset answers with the form of a the request accepts best.
 func serveAsset(c echo.Context, a *asset, cache []string) error {
-	req := c.Request()
 	res := c.Response()
 	if reflect.TypeOf(res.Writer) == gzipWriterType {
 		res.Writer = res.Writer.(interface{ Unwrap() http.ResponseWriter }).Unwrap()
 	}
+	if !writeAsset(res, c.Request(), a, cache) {
+		varyOnEncoding(res.Header())
+		return &apiError{Status: http.StatusNotAcceptable, Code: "NotAcceptable",
+			Description: "the file is sent as it is, gzipped or in Brotli, and the request accepts none of them"}
+	}
+	return nil
+}
+
+// writeAsset answers with the form of a the request accepts best, or 304;
+// false, with nothing written, when the request accepts none of them.
+func writeAsset(w http.ResponseWriter, req *http.Request, a *asset, cache []string) bool {
 	f := a.identity
 	if a.compressible {
 		gz, br := a.forms()
 		var ok bool
-		if f, ok = negotiate(req.Header.Get(echo.HeaderAcceptEncoding), a.identity, gz, br); !ok {
-			varyOnEncoding(res.Header())
-			return &apiError{Status: http.StatusNotAcceptable, Code: "NotAcceptable",
-				Description: "the file is sent as it is, gzipped or in Brotli, and the request accepts none of them"}
+		if f, ok = negotiate(req.Header.Get("Accept-Encoding"), a.identity, gz, br); !ok {
+			return false
 		}
 	}
-	h := res.Header()
+	h := w.Header()
 	varyOnEncoding(h)
 	h["Cache-Control"] = cache
 	h["Etag"] = f.etag
 	if match := req.Header.Get("If-None-Match"); match != "" && etagMatches(match, f.etag[0]) {
-		res.WriteHeader(http.StatusNotModified)
-		return nil
+		w.WriteHeader(http.StatusNotModified)
+		return true
 	}
 	h["Content-Type"] = a.contentType
 	h["Content-Length"] = f.length
 	if f.encoding != nil {
 		h["Content-Encoding"] = f.encoding
 	}
-	res.WriteHeader(http.StatusOK)
-	if req.Method == http.MethodHead {
-		return nil
+	w.WriteHeader(http.StatusOK)
+	if req.Method != http.MethodHead {
+		w.Write(f.body) // a client gone is nothing to report
 	}
-	_, err := res.Write(f.body)
-	return err
+	return true
 }
 
 // varyOnEncoding says the response depends on Accept-Encoding, once: the

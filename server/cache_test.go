@@ -25,6 +25,15 @@ import (
 // the in-memory index of incidents if index is set.
 func seededServer(t *testing.T, index bool, opts ...Option) (*httptest.Server, *store.Store) {
 	t.Helper()
+	srv, st := seededHandler(t, index, opts...)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return ts, st
+}
+
+// seededHandler is seededServer without the network.
+func seededHandler(t *testing.T, index bool, opts ...Option) (*Server, *store.Store) {
+	t.Helper()
 	ctx := context.Background()
 	seed, err := data.LoadSeed()
 	if err != nil {
@@ -46,9 +55,7 @@ func seededServer(t *testing.T, index bool, opts ...Option) (*httptest.Server, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return ts, st
+	return srv, st
 }
 
 func fetch(t *testing.T, url string, header ...string) (*http.Response, []byte) {

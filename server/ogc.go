@@ -52,8 +52,24 @@ func init() {
 
 // baseURL is the scheme and host the client used, so links work behind a
 // proxy that sets X-Forwarded-Proto.
-func baseURL(c echo.Context) string {
-	return c.Scheme() + "://" + c.Request().Host
+func baseURL(c echo.Context) string { return requestBase(c.Request()) }
+
+// requestBase is the scheme and host the reader used. Behind a proxy the
+// scheme comes from X-Forwarded-Proto (or X-Forwarded-Ssl), but only http or
+// https: the header is the client's to write, and it ends up in links.
+func requestBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	} else if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
+		p, _, _ = strings.Cut(p, ",") // a chain of proxies: the first is the reader's
+		if strings.EqualFold(strings.TrimSpace(p), "https") {
+			scheme = "https"
+		}
+	} else if strings.EqualFold(r.Header.Get("X-Forwarded-Ssl"), "on") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // wantsJSON decides whether "/" is the map (browsers) or the OGC landing page

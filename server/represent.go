@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -44,7 +45,7 @@ func (p CachePolicy) header() string {
 
 // WithCachePolicy sets the Cache-Control of data responses.
 func WithCachePolicy(p CachePolicy) Option {
-	return func(s *Server) { s.cacheControl = p.header() }
+	return func(s *Server) { s.cacheControl = []string{p.header()} }
 }
 
 // WithResponseCache sets how many bytes of encoded data responses the server
@@ -84,14 +85,18 @@ var buildID = func() string {
 // for the same URL at the same data version.
 type representation struct {
 	key      string
-	etag     string
+	etag     []string
 	status   int
-	header   [][2]string // what the handler set: type, disposition, links
+	header   http.Header // what the handler set: type, disposition, links
 	identity []byte
+	length   []string // of identity
 
-	gzipOnce sync.Once
-	gzipped  []byte // nil: not worth compressing
-	size     int64  // bytes counted against the cache
+	gzipOnce   sync.Once
+	gzipped    []byte   // nil: not worth compressing
+	gzipLength []string // of gzipped
+	// gzipCounted: the cache has counted gzipped in size.
+	gzipCounted atomic.Bool
+	size        int64 // bytes counted against the cache
 }
 
 // gzip is the compressed body, made once for all the requests that ask.
@@ -106,6 +111,7 @@ func (r *representation) gzip() []byte {
 		zw.Write(r.identity)
 		zw.Close()
 		r.gzipped = buf.Bytes()
+		r.gzipLength = []string{strconv.Itoa(len(r.gzipped))}
 	})
 	return r.gzipped
 }
@@ -149,10 +155,11 @@ func (c *reprCache) get(key string) *representation {
 }
 
 func (c *reprCache) put(r *representation) {
-	if c == nil || c.budget <= 0 || r.size > c.budget/32 {
-		// A big page (10,000 features are 15 MB) would push out dozens of
-		// the answers that are asked again and again, and is itself rarely
-		// asked twice.
+	if c == nil || c.budget <= 0 || r.size > c.budget/8 {
+		// A big page (10,000 features are 15–22 MB) would push out dozens
+		// of the answers that are asked again and again, and is itself
+		// rarely asked twice. A thousand features (1–2.5 MB) are kept: the
+		// map's month in a box is one of those.
 		return
 	}
 	c.mu.Lock()
@@ -200,7 +207,7 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		key := s.reprKey(c, v)
+		key := reprKey(req, v)
 		if r := s.reprs.get(key); r != nil {
 			return s.sendRepr(c, r)
 		}
@@ -223,9 +230,10 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil || !capture.wroteHeader {
 			return err
 		}
-		r := &representation{key: key, status: capture.status, identity: capture.body()}
+		r := &representation{key: key, status: capture.status, identity: capture.body(), header: http.Header{}}
+		r.length = []string{strconv.Itoa(len(r.identity))}
 		if got, ok := c.Get(dataVersionKey).(string); ok && got != "" && got != v {
-			r.key = s.reprKey(c, got)
+			r.key = reprKey(req, got)
 			r.etag = etagOf(r.key)
 		} else {
 			r.etag = etagOf(key)
@@ -235,16 +243,14 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		for k, vals := range res.Header() {
 			if _, before := capture.before[k]; !before && k != "Content-Length" {
-				for _, val := range vals {
-					r.header = append(r.header, [2]string{k, val})
-				}
+				r.header[k] = append([]string(nil), vals...)
 			}
 		}
 		r.size = int64(len(r.identity) + len(r.key) + 256)
 		// The handler's headers are in the map already; sendRepr writes
 		// them again from r, which is what a cached answer does.
-		for _, kv := range r.header {
-			res.Header().Del(kv[0])
+		for k := range r.header {
+			res.Header().Del(k)
 		}
 		res.Committed, res.Size = false, 0
 		return s.sendRepr(c, r)
@@ -257,51 +263,63 @@ const dataVersionKey = "borderline.dataVersion"
 
 // reprKey names a response: build, data version, day, the scheme and host
 // (links are absolute) and the URL as asked.
-func (s *Server) reprKey(c echo.Context, version string) string {
-	r := c.Request()
-	return buildID + "|" + version + "|" + time.Now().UTC().Format("2006-01-02") + "|" + baseURL(c) + "|" + r.URL.Path + "?" + r.URL.RawQuery
+func reprKey(r *http.Request, version string) string {
+	return buildID + "|" + version + "|" + time.Now().UTC().Format("2006-01-02") + "|" + requestBase(r) + "|" + r.URL.Path + "?" + r.URL.RawQuery
 }
 
-func etagOf(key string) string {
+func etagOf(key string) []string {
 	h := fnv.New128a()
 	h.Write([]byte(key))
-	return `W/"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)) + `"`
+	return []string{`W/"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)) + `"`}
 }
 
 // sendRepr writes r in the encoding the client prefers, or 304.
 func (s *Server) sendRepr(c echo.Context, r *representation) error {
-	res := c.Response()
-	h := res.Header()
-	for _, kv := range r.header {
-		h.Add(kv[0], kv[1])
-	}
 	if r.status != http.StatusOK {
+		h := c.Response().Header()
+		for k, v := range r.header {
+			h[k] = v
+		}
 		return c.Blob(r.status, h.Get(echo.HeaderContentType), r.identity)
 	}
-	h.Set("ETag", r.etag)
-	h.Set(echo.HeaderCacheControl, s.cacheControl)
-	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
-	if etagMatches(c.Request().Header.Get("If-None-Match"), r.etag) {
-		return c.NoContent(http.StatusNotModified)
+	return s.writeRepr(c.Response(), c.Request(), r)
+}
+
+// writeRepr writes a representation of status 200, or 304 to a client that
+// has it. The header values are r's and the server's own, assigned without
+// copies: this is the path every repeated data request takes.
+func (s *Server) writeRepr(w http.ResponseWriter, req *http.Request, r *representation) error {
+	h := w.Header()
+	for k, v := range r.header {
+		h[k] = v
 	}
-	body := r.identity
-	if acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
-		if z := r.gzip(); z != nil {
-			if r.size < int64(len(r.identity)+len(z)) {
-				s.reprs.grow(r, int64(len(z)))
-			}
-			body = z
-			h.Set(echo.HeaderContentEncoding, "gzip")
-		}
-	}
-	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
-	res.WriteHeader(http.StatusOK)
-	if c.Request().Method == http.MethodHead {
+	h["Etag"] = r.etag
+	h["Cache-Control"] = s.cacheControl
+	varyOnEncoding(h)
+	if etagMatches(req.Header.Get("If-None-Match"), r.etag[0]) {
+		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	_, err := res.Write(body)
+	body, length := r.identity, r.length
+	if acceptsGzip(req.Header.Get("Accept-Encoding")) {
+		if z := r.gzip(); z != nil {
+			if r.gzipCounted.CompareAndSwap(false, true) {
+				s.reprs.grow(r, int64(len(z)))
+			}
+			body, length = z, r.gzipLength
+			h["Content-Encoding"] = headerGzip
+		}
+	}
+	h["Content-Length"] = length
+	w.WriteHeader(http.StatusOK)
+	if req.Method == http.MethodHead {
+		return nil
+	}
+	_, err := w.Write(body)
 	return err
 }
+
+var headerGzip = []string{"gzip"}
 
 // etagMatches implements If-None-Match's weak comparison: a list of tags,
 // or *.

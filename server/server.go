@@ -38,7 +38,7 @@ type Server struct {
 	shapes   *shapeCache // simplified shapes (simplify=)
 	embedCSP string
 	// Data responses: their Cache-Control, and those kept for repeats.
-	cacheControl string
+	cacheControl []string
 	reprs        *reprCache
 	admit        *admission
 	// selfEncoded are the routes that compress their own answers.
@@ -67,7 +67,7 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{store: st, log: log, echo: e, assets: as, citeTmpl: citeTmpl, shapes: &shapeCache{maxBytes: shapeCacheBytes},
-		embedCSP: embedPolicy(nil), cacheControl: DefaultCachePolicy.header(), reprs: newReprCache(defaultResponseCache),
+		embedCSP: embedPolicy(nil), cacheControl: []string{DefaultCachePolicy.header()}, reprs: newReprCache(defaultResponseCache),
 		admit:       newAdmission(0, defaultWaiting),
 		selfEncoded: map[string]bool{}}
 	for _, o := range opts {
@@ -119,7 +119,12 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 }
 
 // ServeHTTP makes Server an http.Handler (tests use it with httptest).
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.answerKept(w, r) {
+		return
+	}
+	s.echo.ServeHTTP(w, r)
+}
 
 // Run serves on addr until ctx is cancelled, then drains open requests for up
 // to ten seconds. ready, if not nil, receives the bound address.
@@ -179,19 +184,40 @@ func (s *Server) reportRefusals(ctx context.Context, period time.Duration) {
 
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
-		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
-		// The data is public: let other sites' scripts and QGIS-like tools read it.
-		if p := c.Request().URL.Path; strings.HasPrefix(p, "/collections") || p == "/conformance" || p == "/api" || p == "/cite" ||
-			p == "/stories" || strings.HasPrefix(p, "/stories/") {
-			h.Set("Access-Control-Allow-Origin", "*")
-		}
+		setSecurityHeaders(c.Response().Header(), c.Request().URL.Path)
 		return next(c)
 	}
+}
+
+// The security headers' values, made once: assigned to a response's header
+// map as they are (their keys are canonical), they cost no allocation. Each
+// slice holds one value at full capacity, so a handler's Add copies it.
+var (
+	headerCSP         = []string{ContentSecurityPolicy}
+	headerNoSniff     = []string{"nosniff"}
+	headerNoReferrer  = []string{"no-referrer"}
+	headerPermissions = []string{"geolocation=(), camera=(), microphone=()"}
+	headerCORP        = []string{"cross-origin"}
+	headerAnyOrigin   = []string{"*"}
+)
+
+func setSecurityHeaders(h http.Header, path string) {
+	h["Content-Security-Policy"] = headerCSP
+	h["X-Content-Type-Options"] = headerNoSniff
+	h["Referrer-Policy"] = headerNoReferrer
+	h["Permissions-Policy"] = headerPermissions
+	h["Cross-Origin-Resource-Policy"] = headerCORP
+	// The data is public: let other sites' scripts and QGIS-like tools read it.
+	if isDataPath(path) {
+		h["Access-Control-Allow-Origin"] = headerAnyOrigin
+	}
+}
+
+// isDataPath says whether a path is one of the data answers (the OGC API
+// and the stories), which other sites may read and caches may keep.
+func isDataPath(p string) bool {
+	return strings.HasPrefix(p, "/collections") || p == "/conformance" || p == "/api" || p == "/cite" ||
+		p == "/stories" || strings.HasPrefix(p, "/stories/")
 }
 
 // requestLog logs failures at Info and above, everything else at Debug, so a
