@@ -43,7 +43,13 @@ func newAdmission(running, waiting int) *admission {
 
 const (
 	defaultWaiting = 32
-	refusalPause   = 50 * time.Millisecond
+	refusalPause   = 40 * time.Millisecond
+	// Pages of over a thousand features (up to 22 MB each) are made and
+	// sent two at a time, with a few more waiting: a burst of them keeps
+	// about a core busy and the memory of two pages, and leaves the other
+	// lane to the map's usual requests.
+	largeRunning = 2
+	largeWaiting = 8
 )
 
 // WithAdmission sets how many data answers are made at once and how many
@@ -54,6 +60,7 @@ func WithAdmission(running, waiting int) Option {
 			waiting = defaultWaiting
 		}
 		s.admit = newAdmission(running, waiting)
+		s.admitLarge = newAdmission(largeRunning, min(waiting, largeWaiting))
 	}
 }
 
@@ -90,6 +97,15 @@ func (a *admission) leave() { <-a.running }
 
 var errBusy = &apiError{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable",
 	Description: "the server is answering as many requests as it can; try again in a second"}
+
+// admissionError is what to answer when enter fails: the refusal, or the
+// client's own end (gone, timed out).
+func admissionError(c echo.Context, err error) error {
+	if err == errBusy {
+		return busy(c)
+	}
+	return err
+}
 
 // busy is the refusal: 503 with Retry-After, never kept by a cache.
 func busy(c echo.Context) error {

@@ -321,3 +321,79 @@ func TestBusyServerRefusesWithRetryAfter(t *testing.T) {
 		t.Errorf("the queued request: %d, want 200 once a turn freed", code)
 	}
 }
+
+// Readers who ask for one URL while it is being made share the one answer:
+// with the only turn taken and one place in the queue, ten concurrent
+// requests for a new URL are all answered, with the same bytes, once the
+// turn frees (made ten times, nine would be refused).
+func TestOneURLIsMadeOnceForConcurrentReaders(t *testing.T) {
+	ts, _ := seededServer(t, false, WithAdmission(1, 1))
+	srv := ts.Config.Handler.(*Server)
+	srv.admit.pause = 0
+	release, err := srv.admit.enter(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := ts.URL + "/collections/incidents/items?datetime=2020-01-01/2021-12-31&limit=7"
+	type answer struct {
+		status int
+		body   string
+	}
+	answers := make(chan answer)
+	for range 10 {
+		go func() {
+			r, body := fetch(t, url)
+			answers <- answer{r.StatusCode, string(body)}
+		}()
+	}
+	for srv.admit.waiting.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // let the other nine join
+	release()
+	var first answer
+	for i := range 10 {
+		a := <-answers
+		if a.status != http.StatusOK {
+			t.Fatalf("reader %d: %d %s", i, a.status, a.body)
+		}
+		if i == 0 {
+			first = a
+		} else if a.body != first.body {
+			t.Fatalf("reader %d got other bytes", i)
+		}
+	}
+}
+
+// A burst of pages of more than a thousand features waits in a lane of its
+// own: with that lane full, big pages are refused and the map's usual
+// requests are still made.
+func TestLargePagesHaveALaneOfTheirOwn(t *testing.T) {
+	ts, _ := seededServer(t, false)
+	srv := ts.Config.Handler.(*Server)
+	srv.admitLarge.pause = 0
+	var releases []func()
+	for range largeRunning {
+		release, err := srv.admitLarge.enter(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, release)
+	}
+	srv.admitLarge.maxWaiting = 0
+	r, _ := fetch(t, ts.URL+"/collections/incidents/items?limit=5000")
+	if r.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("a big page with its lane full: %d, want 503", r.StatusCode)
+	}
+	r, _ = fetch(t, ts.URL+"/collections/incidents/items?limit=1000&datetime=2021-01-01/2021-12-31")
+	if r.StatusCode != http.StatusOK {
+		t.Errorf("a page of a thousand with the big lane full: %d, want 200", r.StatusCode)
+	}
+	for _, release := range releases {
+		release()
+	}
+	r, _ = fetch(t, ts.URL+"/collections/incidents/items?limit=5000")
+	if r.StatusCode != http.StatusOK {
+		t.Errorf("a big page once the lane is free: %d", r.StatusCode)
+	}
+}

@@ -211,14 +211,41 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 		if r := s.reprs.get(key); r != nil {
 			return s.sendRepr(c, r)
 		}
-		release, err := s.admit.enter(req.Context())
-		if err == errBusy {
-			return busy(c)
+		// A big page takes its turn in its own lane for the making and the
+		// sending both: 22 MB sent to hundreds of readers at once would
+		// take the machine as surely as making it for each.
+		large := largePage(req)
+		if large {
+			release, err := s.admitLarge.enter(req.Context())
+			if err != nil {
+				return admissionError(c, err)
+			}
+			defer release()
 		}
-		if err != nil {
-			return err
+		// Readers who ask for the same URL while it is being made wait for
+		// it instead of making it again: after an import every reader of an
+		// embed misses at once.
+		f, leader := s.flights.join(key)
+		if !leader {
+			select {
+			case <-f.done:
+				if f.r != nil {
+					return s.sendRepr(c, f.r)
+				}
+				// The one making it failed or was not kept: make our own.
+			case <-req.Context().Done():
+				return req.Context().Err()
+			}
+		} else {
+			defer s.flights.land(key, f) // if not landed with an answer below
 		}
-		defer release() // after the answer is written: it holds the body till then
+		if !large {
+			release, err := s.admit.enter(req.Context())
+			if err != nil {
+				return admissionError(c, err)
+			}
+			defer release() // after the answer is written: it holds the body till then
+		}
 		res := c.Response()
 		capture := &captureWriter{ResponseWriter: res.Writer, before: map[string]struct{}{}}
 		for k := range res.Header() {
@@ -239,6 +266,9 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 			r.etag = etagOf(key)
 			if r.status == http.StatusOK {
 				defer s.reprs.put(r)
+				if leader {
+					s.flights.landWith(key, f, r)
+				}
 			}
 		}
 		for k, vals := range res.Header() {

@@ -41,6 +41,8 @@ type Server struct {
 	cacheControl []string
 	reprs        *reprCache
 	admit        *admission
+	admitLarge   *admission // pages of more than 1,000 features
+	flights      flights
 	// selfEncoded are the routes that compress their own answers.
 	selfEncoded map[string]bool
 }
@@ -69,6 +71,7 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	s := &Server{store: st, log: log, echo: e, assets: as, citeTmpl: citeTmpl, shapes: &shapeCache{maxBytes: shapeCacheBytes},
 		embedCSP: embedPolicy(nil), cacheControl: []string{DefaultCachePolicy.header()}, reprs: newReprCache(defaultResponseCache),
 		admit:       newAdmission(0, defaultWaiting),
+		admitLarge:  newAdmission(largeRunning, largeWaiting),
 		selfEncoded: map[string]bool{}}
 	for _, o := range opts {
 		o(s)
@@ -175,7 +178,7 @@ func (s *Server) reportRefusals(ctx context.Context, period time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if n := s.admit.refused.Swap(0); n > 0 {
+			if n := s.admit.refused.Swap(0) + s.admitLarge.refused.Swap(0); n > 0 {
 				s.log.Warn("busy: requests refused with 503", "refused", n, "period", period)
 			}
 		}
