@@ -213,6 +213,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if addr := os.Getenv("BORDERLINE_PPROF"); addr != "" {
 		startProfiler(addr, log)
 	}
+	limitMemory(log)
 	// The map's queries answered from memory; until the first index is
 	// built (seconds at a million incidents) they go to the database.
 	st.EnableIncidentIndex(ctx, log, time.Second)

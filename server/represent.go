@@ -154,8 +154,11 @@ func (c *reprCache) get(key string) *representation {
 	return nil
 }
 
+// fits says whether a representation of n bytes would be kept.
+func (c *reprCache) fits(n int64) bool { return c != nil && c.budget > 0 && n <= c.budget/8 }
+
 func (c *reprCache) put(r *representation) {
-	if c == nil || c.budget <= 0 || r.size > c.budget/8 {
+	if !c.fits(r.size) {
 		// A big page (10,000 features are 15–22 MB) would push out dozens
 		// of the answers that are asked again and again, and is itself
 		// rarely asked twice. A thousand features (1–2.5 MB) are kept: the
@@ -258,25 +261,30 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		r := &representation{key: key, status: capture.status, identity: capture.body(), header: http.Header{}}
-		r.length = []string{strconv.Itoa(len(r.identity))}
-		if got, ok := c.Get(dataVersionKey).(string); ok && got != "" && got != v {
-			r.key = reprKey(req, got)
-			r.etag = etagOf(r.key)
-		} else {
-			r.etag = etagOf(key)
-			if r.status == http.StatusOK {
-				defer s.reprs.put(r)
-				if leader {
-					s.flights.landWith(key, f, r)
-				}
-			}
-		}
 		for k, vals := range res.Header() {
 			if _, before := capture.before[k]; !before && k != "Content-Length" {
 				r.header[k] = append([]string(nil), vals...)
 			}
 		}
+		got, _ := c.Get(dataVersionKey).(string)
+		keep := r.status == http.StatusOK && (got == "" || got == v)
+		if got != "" && got != v {
+			r.key = reprKey(req, got)
+		}
+		if keep && s.reprs.fits(int64(len(r.identity))) && cap(r.identity)-len(r.identity) > len(r.identity)/8 {
+			// A buffer grown by doubling may be half empty; what is
+			// kept for minutes should not be.
+			r.identity = bytes.Clone(r.identity)
+		}
+		r.etag = etagOf(r.key)
+		r.length = []string{strconv.Itoa(len(r.identity))}
 		r.size = int64(len(r.identity) + len(r.key) + 256)
+		if keep {
+			defer s.reprs.put(r)
+			if leader {
+				s.flights.landWith(key, f, r) // whole now: others may send it
+			}
+		}
 		// The handler's headers are in the map already; sendRepr writes
 		// them again from r, which is what a cached answer does.
 		for k := range r.header {
