@@ -7,17 +7,17 @@ import (
 )
 
 // featureFile holds the served GeoJSON of every incident, back to back in
-// list order, in a file mapped into memory. The file is unlinked as soon as
+// the order they were read (rowid), in a file mapped into memory. The file is unlinked as soon as
 // it is mapped: nothing outside the process sees it, and the kernel frees
 // it when the mapping goes. Its pages are the kernel's file cache, which it
 // can drop and read again, not the process's own memory.
 type featureFile struct {
 	data  []byte  // the mapping (or, where mapping is unavailable, a copy)
-	off   []int64 // feature i is data[off[i]:off[i+1]]
+	off   []int64 // feature j (in the order added) is data[off[j]:off[j+1]]
 	unmap func([]byte) error
 }
 
-func (f *featureFile) at(i int) []byte { return f.data[f.off[i]:f.off[i+1]] }
+func (f *featureFile) at(j int) []byte { return f.data[f.off[j]:f.off[j+1]] }
 
 func (f *featureFile) close() error {
 	if f == nil || f.unmap == nil {
