@@ -7,14 +7,16 @@ import (
 )
 
 // featureFile holds the served GeoJSON of every incident, back to back in
-// the order they were read (rowid), in a file mapped into memory. The file is unlinked as soon as
-// it is mapped: nothing outside the process sees it, and the kernel frees
-// it when the mapping goes. Its pages are the kernel's file cache, which it
-// can drop and read again, not the process's own memory.
+// the order they were read (rowid), in a file mapped into memory: the
+// index's snapshot beside the database (indexsnapshot.go), or, where none
+// is kept, a file unlinked as soon as it is mapped. Its pages are the
+// kernel's file cache, which it can drop and read again, not the process's
+// own memory.
 type featureFile struct {
-	data  []byte  // the mapping (or, where mapping is unavailable, a copy)
-	off   []int64 // feature j (in the order added) is data[off[j]:off[j+1]]
-	unmap func([]byte) error
+	data   []byte  // the features in the mapping (or, where mapping is unavailable, a copy)
+	off    []int64 // feature j (in the order added) is data[off[j]:off[j+1]]
+	mapped []byte  // the whole mapping, to unmap
+	unmap  func([]byte) error
 }
 
 func (f *featureFile) at(j int) []byte { return f.data[f.off[j]:f.off[j+1]] }
@@ -23,8 +25,8 @@ func (f *featureFile) close() error {
 	if f == nil || f.unmap == nil {
 		return nil
 	}
-	err := f.unmap(f.data)
-	f.data, f.unmap = nil, nil
+	err := f.unmap(f.mapped)
+	f.data, f.mapped, f.unmap = nil, nil, nil
 	if err != nil {
 		return fmt.Errorf("unmap features: %w", err)
 	}
@@ -72,5 +74,29 @@ func (w *featureFileWriter) finish() (*featureFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("map feature file: %w", err)
 	}
-	return &featureFile{data: data, off: w.off, unmap: unmap}, nil
+	return &featureFile{data: data, off: w.off, mapped: data, unmap: unmap}, nil
+}
+
+// keep appends tail to the features, syncs the file, renames it to path
+// (replacing what was there at once) and maps the features.
+func (w *featureFileWriter) keep(tail []byte, path string) (*featureFile, error) {
+	defer w.file.Close()
+	if _, err := w.w.Write(tail); err != nil {
+		return nil, fmt.Errorf("write index snapshot: %w", err)
+	}
+	if err := w.w.Flush(); err != nil {
+		return nil, fmt.Errorf("write index snapshot: %w", err)
+	}
+	// Written whole before it has the name a later start trusts.
+	if err := w.file.Sync(); err != nil {
+		return nil, fmt.Errorf("sync index snapshot: %w", err)
+	}
+	if err := os.Rename(w.file.Name(), path); err != nil {
+		return nil, fmt.Errorf("keep index snapshot: %w", err)
+	}
+	data, unmap, err := mapFile(w.file, w.pos)
+	if err != nil {
+		return nil, fmt.Errorf("map feature file: %w", err)
+	}
+	return &featureFile{data: data, off: w.off, mapped: data, unmap: unmap}, nil
 }

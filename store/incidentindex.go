@@ -191,7 +191,10 @@ func (x *incidentIndex) feature(i int32) json.RawMessage { return x.features.at(
 // and put in list order in memory: reading them in list order through the
 // day index took 98 s at a million incidents (a random seek per row, most
 // of it waiting on reads), reading them in table order about 12 s.
-func buildIncidentIndex(ctx context.Context, db *sql.DB, dir string) (x *incidentIndex, err error) {
+//
+// With keepAs set, the index is also kept there as a snapshot of the
+// database storeID (indexsnapshot.go).
+func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID string) (x *incidentIndex, err error) {
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("build incident index: %w", err)
@@ -326,14 +329,28 @@ func buildIncidentIndex(ctx context.Context, db *sql.DB, dir string) (x *inciden
 			return nil, fmt.Errorf("build incident index: points: %w", err)
 		}
 	}
-	x.blockMaxTo = make([]int32, 0, (len(x.dayTo)+indexBlock-1)/indexBlock)
-	for start := 0; start < len(x.dayTo); start += indexBlock {
-		x.blockMaxTo = append(x.blockMaxTo, slices.Max(x.dayTo[start:min(start+indexBlock, len(x.dayTo))]))
+	x.blockMaxTo = blockMaxima(x.dayTo)
+	if keepAs == "" {
+		x.features, err = ff.finish()
+	} else {
+		var tail []byte
+		if tail, err = snapshotTail(x, ff.off, storeID, ff.pos); err == nil {
+			x.features, err = ff.keep(tail, keepAs)
+		}
 	}
-	if x.features, err = ff.finish(); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("build incident index: %w", err)
 	}
 	return x, nil
+}
+
+// blockMaxima is the latest day_to of each block of indexBlock entries.
+func blockMaxima(dayTo []int32) []int32 {
+	m := make([]int32, 0, (len(dayTo)+indexBlock-1)/indexBlock)
+	for start := 0; start < len(dayTo); start += indexBlock {
+		m = append(m, slices.Max(dayTo[start:min(start+indexBlock, len(dayTo))]))
+	}
+	return m
 }
 
 // code is the index of name in *names, appending it the first time.

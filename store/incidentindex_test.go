@@ -3,11 +3,15 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,15 +112,36 @@ func randomQuery(rng *rand.Rand, x *incidentIndex) Query {
 }
 
 // The index answers exactly what SQL answers: the same count, the same
-// features in the same order, byte for byte.
+// features in the same order, byte for byte; and so does the same index
+// loaded from the snapshot its build kept.
 func TestIncidentIndexMatchesSQL(t *testing.T) {
 	st := indexTestStore(t)
 	ctx := context.Background()
-	x, err := buildIncidentIndex(ctx, st.ro, t.TempDir())
+	id, err := st.storeID(ctx)
+	if err != nil || id == "" {
+		t.Fatalf("store id %q: %v", id, err)
+	}
+	snap := filepath.Join(t.TempDir(), "test.db-index")
+	built, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.close()
+	defer built.close()
+	loaded, err := loadIndexSnapshot(snap, id, built.version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer loaded.close()
+	for _, tc := range []struct {
+		name string
+		x    *incidentIndex
+	}{{"built", built}, {"loaded from its snapshot", loaded}} {
+		t.Run(tc.name, func(t *testing.T) { compareWithSQL(t, st, tc.x) })
+	}
+}
+
+func compareWithSQL(t *testing.T, st *Store, x *incidentIndex) {
+	ctx := context.Background()
 	if got, want := x.len(), count(t, st, "incident"); got != want {
 		t.Fatalf("index holds %d incidents, the database %d", got, want)
 	}
@@ -149,6 +174,111 @@ func TestIncidentIndexMatchesSQL(t *testing.T) {
 	}
 	if nonEmpty < 300 {
 		t.Errorf("only %d of 600 queries matched anything; the comparison is weak", nonEmpty)
+	}
+}
+
+// A snapshot serves only the database and data version it was made from,
+// and a damaged one is refused, not served.
+func TestIndexSnapshotIsUsedOnlyForItsData(t *testing.T) {
+	st := indexTestStore(t)
+	ctx := context.Background()
+	id, _ := st.storeID(ctx)
+	snap := filepath.Join(t.TempDir(), "test.db-index")
+	x, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.close()
+	if _, err := loadIndexSnapshot(snap, id, x.version+"1"); !errors.Is(err, errSnapshotStale) {
+		t.Errorf("another data version: %v, want stale", err)
+	}
+	if _, err := loadIndexSnapshot(snap, "0123", x.version); !errors.Is(err, errSnapshotStale) {
+		t.Errorf("another database: %v, want stale", err)
+	}
+	whole, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		damage func([]byte) []byte
+	}{
+		{"cut short", func(b []byte) []byte { return b[:len(b)/2] }},
+		{"a byte lost from the features", func(b []byte) []byte { return append(b[:100:100], b[101:]...) }},
+		{"columns overwritten", func(b []byte) []byte {
+			c := bytes.Clone(b)
+			hl := int(binary.LittleEndian.Uint64(c[len(c)-16:]))
+			for i := len(c) - 16 - hl - 4000; i < len(c)-16-hl; i++ {
+				c[i] = 0xff
+			}
+			return c
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := filepath.Join(t.TempDir(), "bad.db-index")
+			if err := os.WriteFile(bad, tc.damage(whole), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if x, err := loadIndexSnapshot(bad, id, x.version); err == nil {
+				x.close()
+				t.Error("a damaged snapshot was loaded")
+			}
+		})
+	}
+}
+
+// A server started again on the same data serves from the snapshot its
+// last build kept, without building; after an import it builds anew.
+func TestIndexSnapshotAcrossRestarts(t *testing.T) {
+	ctx := context.Background()
+	b, err := os.ReadFile(seededDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "restart.db")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	open := func() (*Store, *bytes.Buffer) {
+		st, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logs bytes.Buffer
+		st.EnableIncidentIndex(ctx, slog.New(slog.NewTextHandler(&logs, nil)), 10*time.Millisecond)
+		v, err := st.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitIndex(t, st, v)
+		return st, &logs
+	}
+	st, logs := open()
+	if !strings.Contains(logs.String(), "incident index ready") {
+		t.Fatalf("the first start did not build:\n%s", logs)
+	}
+	st.Close()
+
+	st, logs = open()
+	if !strings.Contains(logs.String(), "incident index loaded") || strings.Contains(logs.String(), "incident index ready") {
+		t.Errorf("the restart built instead of loading:\n%s", logs)
+	}
+	q := Query{FromDay: day("2020-01-01"), Limit: 1000}
+	fromSnapshot := pageOf(t, st, q)
+	in := unstoried(t)
+	in.ID, in.DateStart = "snapshot-stale", time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := st.ImportIncidents(ctx, []data.Incident{in}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	st, logs = open()
+	defer st.Close()
+	if strings.Contains(logs.String(), "incident index loaded") || !strings.Contains(logs.String(), "incident index ready") {
+		t.Errorf("after an import the start did not build anew:\n%s", logs)
+	}
+	if got := pageOf(t, st, q); got.Matched != fromSnapshot.Matched+1 {
+		t.Errorf("after the import %d matched, before %d", got.Matched, fromSnapshot.Matched)
 	}
 }
 

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -49,7 +51,29 @@ func (s *Store) maintainIndex(ctx context.Context, poll time.Duration) {
 			continue
 		}
 		start := time.Now()
-		x, err := buildIncidentIndex(ctx, s.ro, filepath.Dir(s.path))
+		id, err := s.storeID(ctx)
+		if err != nil {
+			s.indexLog.Warn("incident index: no snapshot kept", "err", err)
+		}
+		if s.index.Load() == nil && id != "" {
+			// At start: the snapshot of the last build, if it is of this
+			// data, serves at once.
+			x, err := loadIndexSnapshot(snapshotPath(s.path), id, v)
+			switch {
+			case err == nil:
+				s.indexLog.Info("incident index loaded", "incidents", x.len(), "data_version", x.version, "took", time.Since(start).Round(time.Millisecond))
+				s.index.Store(x)
+				continue
+			case errors.Is(err, fs.ErrNotExist), errors.Is(err, errSnapshotStale):
+			default:
+				s.indexLog.Warn("incident index: snapshot not used; building", "err", err)
+			}
+		}
+		keepAs := ""
+		if id != "" {
+			keepAs = snapshotPath(s.path)
+		}
+		x, err := buildIncidentIndex(ctx, s.ro, filepath.Dir(s.path), keepAs, id)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.indexLog.Error("incident index: build failed; queries go to the database", "err", err)

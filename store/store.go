@@ -177,6 +177,9 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate to %d: commit: %w", i+1, err)
 		}
 	}
+	if _, err := s.rw.ExecContext(ctx, ensureStoreIDSQL); err != nil {
+		return fmt.Errorf("migrate: store id: %w", err)
+	}
 	return nil
 }
 
