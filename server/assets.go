@@ -78,6 +78,7 @@ type asset struct {
 	key          string // precompress.Key of the content
 	contentType  []string
 	compressible bool // text: worth a gzip and a Brotli form
+	notDocument  bool // a script, style sheet or raster image: without the page policies
 	identity     *form
 
 	once       sync.Once
@@ -162,7 +163,8 @@ func loadRoot(fsys fs.FS, prefix string, hasPages bool) (*assetRoot, error) {
 		}
 		key := precompress.Key(b)
 		root.files[p] = &asset{key: key, contentType: []string{contentType(p)}, compressible: precompress.Compressible(p),
-			identity: newForm(b, `"`+key[:24]+`"`, "")}
+			notDocument: notDocumentType(contentType(p)),
+			identity:    newForm(b, `"`+key[:24]+`"`, "")}
 		return nil
 	})
 	if err != nil {
@@ -291,6 +293,29 @@ func (s *assetSet) handler(root string) echo.HandlerFunc {
 	}
 }
 
+// notDocumentType says whether a file of this type is one a browser never
+// runs as a page (pages, SVG and anything else keep the page policies).
+func notDocumentType(t string) bool {
+	t, _, _ = strings.Cut(t, ";")
+	switch t {
+	case "text/javascript", "text/css", "application/json", "image/png", "image/jpeg", "image/gif", "image/webp":
+		return true
+	}
+	return strings.HasPrefix(t, "font/")
+}
+
+// dropDocumentPolicies takes off the headers that govern documents only
+// (what a page may load, which features it may use, what it tells the sites
+// it links to) from a script, style sheet or image, which no browser
+// renders as a document (they are sent with nosniff). Three headers fewer
+// are a third of the header bytes of a small script, sent with each one of
+// the 40 files of the map's first view.
+func dropDocumentPolicies(h http.Header) {
+	delete(h, "Content-Security-Policy")
+	delete(h, "Permissions-Policy")
+	delete(h, "Referrer-Policy")
+}
+
 // versioned finds the file at a versioned address of this build
 // (/static/<version>/js/main.js), or nil.
 func (s *assetSet) versioned(p string) *asset {
@@ -367,6 +392,9 @@ func writeAsset(w http.ResponseWriter, req *http.Request, a *asset, cache []stri
 		}
 	}
 	h := w.Header()
+	if a.notDocument {
+		dropDocumentPolicies(h)
+	}
 	varyOnEncoding(h)
 	h["Cache-Control"] = cache
 	h["Etag"] = f.etag

@@ -225,8 +225,14 @@ func TestAssetResponses(t *testing.T) {
 				continue
 			}
 			h := resp.Header
-			if h.Get("Content-Security-Policy") == "" || h.Get("X-Content-Type-Options") != "nosniff" {
+			if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cross-Origin-Resource-Policy") == "" {
 				t.Errorf("%s: the security headers are missing: %v", label, h)
+			}
+			// The policies of documents go with what a browser may render
+			// as one, and only there.
+			document := tc.status != 200 || !notDocumentType(h.Get("Content-Type"))
+			if got := h.Get("Content-Security-Policy") != "" && h.Get("Permissions-Policy") != "" && h.Get("Referrer-Policy") != ""; got != document {
+				t.Errorf("%s (%s): the policies of documents: %v, want %v", label, h.Get("Content-Type"), got, document)
 			}
 			if tc.status != 200 {
 				continue

@@ -23,7 +23,13 @@ func (s *Server) answerKept(w http.ResponseWriter, r *http.Request) bool {
 				return false // echo explains the 406
 			}
 		}
-		setSecurityHeaders(w.Header(), p)
+		h := w.Header()
+		if a.notDocument {
+			h["X-Content-Type-Options"] = headerNoSniff
+			h["Cross-Origin-Resource-Policy"] = headerCORP
+		} else {
+			setSecurityHeaders(h, p)
+		}
 		return writeAsset(w, r, a, cacheVersioned)
 	}
 	if !isDataPath(p) || s.reprs == nil {
