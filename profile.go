@@ -29,17 +29,24 @@ func startProfiler(addr string, log *slog.Logger) {
 }
 
 // defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT says
-// otherwise. The live heap is the response cache (64 MB), the incident
-// index (about 50 MB at a million incidents) and the pages being made;
-// without a limit the collector lets the heap grow to twice that before it
-// runs, and a burst of big pages would take the process past 300 MB. Near
-// the limit it collects more often instead.
-const defaultMemoryLimit = 200 << 20
+// otherwise, and gcPercent the collector's pace unless GOGC does. A reader
+// panning the map makes a new page of a megabyte or two with each request,
+// and the live heap is small (the incident index, the answers kept): at
+// Go's default pace the collector ran dozens of times a second and freshly
+// returned memory was faulted in again for the next page. Letting the heap
+// grow to five times the live data, but never past the limit, cut that; the
+// limit keeps a burst of big pages from taking the process past 300 MB.
+const (
+	defaultMemoryLimit = 200 << 20
+	gcPercent          = 400
+)
 
 func limitMemory(log *slog.Logger) {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return // the runtime has read it
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
-	debug.SetMemoryLimit(defaultMemoryLimit)
-	log.Debug("memory limit", "bytes", defaultMemoryLimit)
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	log.Debug("memory", "limit", debug.SetMemoryLimit(-1))
 }

@@ -135,10 +135,11 @@ type reprCache struct {
 	used   int64
 	order  *list.List // front: most recently used
 	byKey  map[string]*list.Element
+	seen   map[uint64]struct{} // keys asked for, by hash (seenBefore)
 }
 
 func newReprCache(budget int64) *reprCache {
-	return &reprCache{budget: budget, order: list.New(), byKey: map[string]*list.Element{}}
+	return &reprCache{budget: budget, order: list.New(), byKey: map[string]*list.Element{}, seen: map[uint64]struct{}{}}
 }
 
 func (c *reprCache) get(key string) *representation {
@@ -153,6 +154,30 @@ func (c *reprCache) get(key string) *representation {
 	}
 	return nil
 }
+
+// seenBefore says whether key was asked for since the last few thousand
+// other keys, and remembers that it was.
+func (c *reprCache) seenBefore(key string) bool {
+	if c == nil {
+		return false
+	}
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	k := h.Sum64()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.seen[k]; ok {
+		return true
+	}
+	if len(c.seen) >= seenKeys {
+		clear(c.seen) // forget them all: those that matter come back
+	}
+	c.seen[k] = struct{}{}
+	return false
+}
+
+// seenKeys bounds what seenBefore remembers (16 bytes or so each).
+const seenKeys = 8192
 
 // fits says whether a representation of n bytes would be kept.
 func (c *reprCache) fits(n int64) bool { return c != nil && c.budget > 0 && n <= c.budget/8 }
@@ -267,11 +292,16 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		got, _ := c.Get(dataVersionKey).(string)
-		keep := r.status == http.StatusOK && (got == "" || got == v)
+		current := r.status == http.StatusOK && (got == "" || got == v)
 		if got != "" && got != v {
 			r.key = reprKey(req, got)
 		}
-		if keep && s.reprs.fits(int64(len(r.identity))) && cap(r.identity)-len(r.identity) > len(r.identity)/8 {
+		// Kept only when asked for before: a newsroom's views are asked
+		// again and again, while a reader panning the map asks each URL
+		// once, and keeping those would only push the others out (and
+		// give the collector megabytes a second to trace).
+		keep := current && s.reprs.fits(int64(len(r.identity))) && s.reprs.seenBefore(key)
+		if keep && cap(r.identity)-len(r.identity) > len(r.identity)/8 {
 			// A buffer grown by doubling may be half empty; what is
 			// kept for minutes should not be.
 			r.identity = bytes.Clone(r.identity)
@@ -281,9 +311,9 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 		r.size = int64(len(r.identity) + len(r.key) + 256)
 		if keep {
 			defer s.reprs.put(r)
-			if leader {
-				s.flights.landWith(key, f, r) // whole now: others may send it
-			}
+		}
+		if current && leader {
+			s.flights.landWith(key, f, r) // whole now: others may send it
 		}
 		// The handler's headers are in the map already; sendRepr writes
 		// them again from r, which is what a cached answer does.
