@@ -121,7 +121,7 @@ func startBorderline(ctx context.Context, bin, db, logPath string) (*borderline,
 		return nil, time.Time{}, err
 	}
 	t0 := time.Now()
-	c, err := start("borderline "+filepath.Base(db), syscall.SIGTERM, logPath, bin, "serve", "--db", db, "--addr", addr, "--log-level", "warn")
+	c, err := start("borderline "+filepath.Base(db), syscall.SIGTERM, logPath, bin, "serve", "--db", db, "--addr", addr, "--log-level", "info")
 	if err != nil {
 		return nil, t0, err
 	}
