@@ -43,7 +43,7 @@ func newAdmission(running, waiting int) *admission {
 
 const (
 	defaultWaiting = 32
-	refusalPause   = 40 * time.Millisecond
+	refusalPause   = 25 * time.Millisecond
 	// Pages of over a thousand features (up to 22 MB each) are made and
 	// sent two at a time, with a few more waiting: a burst of them keeps
 	// about a core busy and the memory of two pages, and leaves the other
