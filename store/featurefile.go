@@ -77,26 +77,40 @@ func (w *featureFileWriter) finish() (*featureFile, error) {
 	return &featureFile{data: data, off: w.off, mapped: data, unmap: unmap}, nil
 }
 
-// keep appends tail to the features, syncs the file, renames it to path
-// (replacing what was there at once) and maps the features.
-func (w *featureFileWriter) keep(tail []byte, path string) (*featureFile, error) {
-	defer w.file.Close()
-	if _, err := w.w.Write(tail); err != nil {
-		return nil, fmt.Errorf("write index snapshot: %w", err)
-	}
+// mapFeatures maps what was added, leaving the file open for keep.
+func (w *featureFileWriter) mapFeatures() (*featureFile, error) {
 	if err := w.w.Flush(); err != nil {
-		return nil, fmt.Errorf("write index snapshot: %w", err)
-	}
-	// Written whole before it has the name a later start trusts.
-	if err := w.file.Sync(); err != nil {
-		return nil, fmt.Errorf("sync index snapshot: %w", err)
-	}
-	if err := os.Rename(w.file.Name(), path); err != nil {
-		return nil, fmt.Errorf("keep index snapshot: %w", err)
+		return nil, fmt.Errorf("write feature file: %w", err)
 	}
 	data, unmap, err := mapFile(w.file, w.pos)
 	if err != nil {
 		return nil, fmt.Errorf("map feature file: %w", err)
 	}
 	return &featureFile{data: data, off: w.off, mapped: data, unmap: unmap}, nil
+}
+
+// keep appends tail to the features, syncs the file and renames it to path
+// (replacing what was there at once); on failure the file is removed. The
+// features already mapped stay valid either way.
+func (w *featureFileWriter) keep(tail []byte, path string) (err error) {
+	defer func() {
+		w.file.Close()
+		if err != nil {
+			os.Remove(w.file.Name())
+		}
+	}()
+	if _, err := w.w.Write(tail); err != nil {
+		return fmt.Errorf("write index snapshot: %w", err)
+	}
+	if err := w.w.Flush(); err != nil {
+		return fmt.Errorf("write index snapshot: %w", err)
+	}
+	// Written whole before it has the name a later start trusts.
+	if err := w.file.Sync(); err != nil {
+		return fmt.Errorf("sync index snapshot: %w", err)
+	}
+	if err := os.Rename(w.file.Name(), path); err != nil {
+		return fmt.Errorf("keep index snapshot: %w", err)
+	}
+	return nil
 }

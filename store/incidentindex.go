@@ -192,25 +192,26 @@ func (x *incidentIndex) feature(i int32) json.RawMessage { return x.features.at(
 // day index took 98 s at a million incidents (a random seek per row, most
 // of it waiting on reads), reading them in table order about 12 s.
 //
-// With keepAs set, the index is also kept there as a snapshot of the
-// database storeID (indexsnapshot.go).
-func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID string) (x *incidentIndex, err error) {
+// With keepAs set, persist writes the index there as a snapshot of the
+// database storeID (indexsnapshot.go); it must be called, and may be called
+// once the index serves (writing and syncing gigabytes takes seconds).
+func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID string) (x *incidentIndex, persist func() error, err error) {
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, fmt.Errorf("build incident index: %w", err)
+		return nil, nil, fmt.Errorf("build incident index: %w", err)
 	}
 	defer tx.Rollback() // read-only: one snapshot for everything below
 	x = &incidentIndex{points: map[int32][]orb.Point{}}
 	if err := tx.QueryRowContext(ctx, dataVersionSQL).Scan(&x.version); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("build incident index: read data version: %w", err)
+		return nil, nil, fmt.Errorf("build incident index: read data version: %w", err)
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM incident").Scan(&n); err != nil {
-		return nil, fmt.Errorf("build incident index: count: %w", err)
+		return nil, nil, fmt.Errorf("build incident index: count: %w", err)
 	}
 	ff, err := newFeatureFileWriter(dir, n)
 	if err != nil {
-		return nil, fmt.Errorf("build incident index: %w", err)
+		return nil, nil, fmt.Errorf("build incident index: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -226,7 +227,7 @@ func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID st
 	)
 	rows, err := tx.QueryContext(ctx, `SELECT rowid, day_from, day_to, category, verification, feature FROM incident ORDER BY rowid`)
 	if err != nil {
-		return nil, fmt.Errorf("build incident index: %w", err)
+		return nil, nil, fmt.Errorf("build incident index: %w", err)
 	}
 	defer rows.Close()
 	var (
@@ -236,21 +237,21 @@ func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID st
 	)
 	for rows.Next() {
 		if err := rows.Scan(&rowid, &from, &to, &cat, &ver, &feat); err != nil {
-			return nil, fmt.Errorf("build incident index: %w", err)
+			return nil, nil, fmt.Errorf("build incident index: %w", err)
 		}
 		rowids = append(rowids, rowid)
 		dayFrom, dayTo = append(dayFrom, int32(from)), append(dayTo, int32(to))
 		category = append(category, code(&x.categories, cat))
 		verif = append(verif, code(&x.verifications, ver))
 		if err := ff.add(feat); err != nil {
-			return nil, fmt.Errorf("build incident index: %w", err)
+			return nil, nil, fmt.Errorf("build incident index: %w", err)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("build incident index: %w", err)
+		return nil, nil, fmt.Errorf("build incident index: %w", err)
 	}
 	if len(x.categories) > 64 || len(x.verifications) > 64 {
-		return nil, fmt.Errorf("build incident index: %d categories and %d verifications, more than 64", len(x.categories), len(x.verifications))
+		return nil, nil, fmt.Errorf("build incident index: %d categories and %d verifications, more than 64", len(x.categories), len(x.verifications))
 	}
 
 	// Where each incident is. Every incident has its row in the R*Tree (the
@@ -263,7 +264,7 @@ func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID st
 	)
 	rt, err := tx.QueryContext(ctx, `SELECT id, multi, lon0, lat0 FROM incident_rtree`)
 	if err != nil {
-		return nil, fmt.Errorf("build incident index: places: %w", err)
+		return nil, nil, fmt.Errorf("build incident index: places: %w", err)
 	}
 	defer rt.Close()
 	var (
@@ -273,7 +274,7 @@ func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID st
 	)
 	for rt.Next() {
 		if err := rt.Scan(&rowid, &m, &lo, &la); err != nil {
-			return nil, fmt.Errorf("build incident index: places: %w", err)
+			return nil, nil, fmt.Errorf("build incident index: places: %w", err)
 		}
 		j, ok := slices.BinarySearch(rowids, rowid)
 		if !ok {
@@ -283,7 +284,7 @@ func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID st
 		multiAny = multiAny || m == 1
 	}
 	if err := rt.Err(); err != nil {
-		return nil, fmt.Errorf("build incident index: places: %w", err)
+		return nil, nil, fmt.Errorf("build incident index: places: %w", err)
 	}
 
 	// The list order: day in force, then rowid (j is in rowid order, so a
@@ -314,34 +315,36 @@ func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID st
 		pts, err := tx.QueryContext(ctx, `SELECT p.incident, p.lon, p.lat FROM incident_point p
 			WHERE p.incident IN (SELECT id FROM incident_rtree WHERE multi = 1) ORDER BY p.incident, p.rowid`)
 		if err != nil {
-			return nil, fmt.Errorf("build incident index: points: %w", err)
+			return nil, nil, fmt.Errorf("build incident index: points: %w", err)
 		}
 		defer pts.Close()
 		for pts.Next() {
 			if err := pts.Scan(&rowid, &lo, &la); err != nil {
-				return nil, fmt.Errorf("build incident index: points: %w", err)
+				return nil, nil, fmt.Errorf("build incident index: points: %w", err)
 			}
 			if pos, ok := posOf[rowid]; ok {
 				x.points[pos] = append(x.points[pos], orb.Point{lo, la})
 			}
 		}
 		if err := pts.Err(); err != nil {
-			return nil, fmt.Errorf("build incident index: points: %w", err)
+			return nil, nil, fmt.Errorf("build incident index: points: %w", err)
 		}
 	}
 	x.blockMaxTo = blockMaxima(x.dayTo)
 	if keepAs == "" {
-		x.features, err = ff.finish()
-	} else {
-		var tail []byte
-		if tail, err = snapshotTail(x, ff.off, storeID, ff.pos); err == nil {
-			x.features, err = ff.keep(tail, keepAs)
+		if x.features, err = ff.finish(); err != nil {
+			return nil, nil, fmt.Errorf("build incident index: %w", err)
 		}
+		return x, func() error { return nil }, nil
 	}
+	tail, err := snapshotTail(x, ff.off, storeID, ff.pos)
 	if err != nil {
-		return nil, fmt.Errorf("build incident index: %w", err)
+		return nil, nil, fmt.Errorf("build incident index: %w", err)
 	}
-	return x, nil
+	if x.features, err = ff.mapFeatures(); err != nil {
+		return nil, nil, fmt.Errorf("build incident index: %w", err)
+	}
+	return x, func() error { return ff.keep(tail, keepAs) }, nil
 }
 
 // blockMaxima is the latest day_to of each block of indexBlock entries.

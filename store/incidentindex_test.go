@@ -122,8 +122,11 @@ func TestIncidentIndexMatchesSQL(t *testing.T) {
 		t.Fatalf("store id %q: %v", id, err)
 	}
 	snap := filepath.Join(t.TempDir(), "test.db-index")
-	built, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
+	built, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := persist(); err != nil {
 		t.Fatal(err)
 	}
 	defer built.close()
@@ -184,8 +187,11 @@ func TestIndexSnapshotIsUsedOnlyForItsData(t *testing.T) {
 	ctx := context.Background()
 	id, _ := st.storeID(ctx)
 	snap := filepath.Join(t.TempDir(), "test.db-index")
-	x, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
+	x, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := persist(); err != nil {
 		t.Fatal(err)
 	}
 	x.close()

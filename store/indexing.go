@@ -73,7 +73,7 @@ func (s *Store) maintainIndex(ctx context.Context, poll time.Duration) {
 		if id != "" {
 			keepAs = snapshotPath(s.path)
 		}
-		x, err := buildIncidentIndex(ctx, s.ro, filepath.Dir(s.path), keepAs, id)
+		x, persist, err := buildIncidentIndex(ctx, s.ro, filepath.Dir(s.path), keepAs, id)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.indexLog.Error("incident index: build failed; queries go to the database", "err", err)
@@ -83,6 +83,12 @@ func (s *Store) maintainIndex(ctx context.Context, poll time.Duration) {
 		s.indexLog.Info("incident index ready", "incidents", x.len(), "data_version", x.version, "took", time.Since(start).Round(time.Millisecond))
 		if old := s.index.Swap(x); old != nil {
 			go old.close() // waits for the pages still being written from it
+		}
+		// Serving already; the snapshot for the next start follows.
+		if err := persist(); err != nil {
+			s.indexLog.Warn("incident index: not kept for the next start", "err", err)
+		} else if keepAs != "" {
+			s.indexLog.Debug("incident index kept", "path", keepAs, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}
 }
