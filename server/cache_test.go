@@ -399,3 +399,52 @@ func TestLargePagesHaveALaneOfTheirOwn(t *testing.T) {
 		t.Errorf("a big page once the lane is free: %d", r.StatusCode)
 	}
 }
+
+// The bodies of answers that are not kept go back to a pool once written:
+// under concurrent, mostly distinct requests each reader must still get its
+// own answer, byte for byte (a buffer reused too soon would mix them).
+func TestRecycledBodiesAreNotShared(t *testing.T) {
+	ts, _ := seededServer(t, true)
+	reference, _ := seededServer(t, false, WithResponseCache(0))
+	var urls []string
+	for m := 1; m <= 12; m++ {
+		for _, span := range []string{"2020-%02d-01/2021-12-31", "2020-01-01/2021-%02d-28"} {
+			urls = append(urls, "/collections/incidents/items?limit=10000&datetime="+fmt.Sprintf(span, m))
+		}
+	}
+	want := map[string]string{}
+	big := 0
+	for _, u := range urls {
+		r, body := fetch(t, reference.URL+u)
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", u, r.StatusCode)
+		}
+		want[u] = strings.ReplaceAll(string(body), reference.URL, ts.URL)
+		if len(body) >= minPooledBody/2 {
+			big++
+		}
+	}
+	if big < len(urls)/2 {
+		t.Fatalf("only %d of %d answers are big enough to be pooled", big, len(urls))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8*len(urls))
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range len(urls) {
+				u := urls[(i*7+w*5)%len(urls)]
+				r, body := fetch(t, ts.URL+u)
+				if r.StatusCode != http.StatusOK || string(body) != want[u] {
+					errs <- fmt.Sprintf("%s: %d, %d bytes, want %d", u, r.StatusCode, len(body), len(want[u]))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}

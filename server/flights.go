@@ -14,9 +14,10 @@ type flights struct {
 }
 
 type flight struct {
-	done chan struct{}
-	once sync.Once
-	r    *representation // set before done closes; nil: make your own
+	done    chan struct{}
+	once    sync.Once
+	r       *representation // set before done closes; nil: make your own
+	waiters int             // joined after the first; under flights.mu
 }
 
 // join returns the flight for key, and whether the caller is the one to
@@ -25,6 +26,7 @@ func (fs *flights) join(key string) (*flight, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if f, ok := fs.m[key]; ok {
+		f.waiters++
 		return f, false
 	}
 	if fs.m == nil {
@@ -36,20 +38,23 @@ func (fs *flights) join(key string) (*flight, bool) {
 }
 
 // landWith hands r to those waiting, as soon as it is whole and before it
-// is written to the first reader.
-func (fs *flights) landWith(key string, f *flight, r *representation) {
+// is written to the first reader. It reports whether anyone was waiting
+// (and so holds r from now on).
+func (fs *flights) landWith(key string, f *flight, r *representation) (shared bool) {
 	f.once.Do(func() {
 		f.r = r
 		fs.mu.Lock()
 		delete(fs.m, key)
+		shared = f.waiters > 0
 		fs.mu.Unlock()
 		close(f.done)
 	})
+	return shared
 }
 
 // land ends a flight without an answer for others (an error, a status other
 // than 200, an answer from a newer data version); a no-op once landed.
-func (fs *flights) land(key string, f *flight) { fs.landWith(key, f, nil) }
+func (fs *flights) land(key string, f *flight) { _ = fs.landWith(key, f, nil) }
 
 // largePage says whether a request asks for more than a thousand features:
 // such answers take a lane of their own (Server.admitLarge), so that a

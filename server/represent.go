@@ -312,8 +312,9 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 		if keep {
 			defer s.reprs.put(r)
 		}
+		shared := false
 		if current && leader {
-			s.flights.landWith(key, f, r) // whole now: others may send it
+			shared = s.flights.landWith(key, f, r) // whole now: others may send it
 		}
 		// The handler's headers are in the map already; sendRepr writes
 		// them again from r, which is what a cached answer does.
@@ -321,7 +322,11 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 			res.Header().Del(k)
 		}
 		res.Committed, res.Size = false, 0
-		return s.sendRepr(c, r)
+		err = s.sendRepr(c, r)
+		if !keep && !shared {
+			recycleBody(r.identity) // written, and nobody else has it
+		}
+		return err
 	}
 }
 

@@ -423,11 +423,10 @@ func featureCollectionBytes(page store.Page, links []link, members []byte) []byt
 	for _, f := range page.Features {
 		size += len(f) + 1
 	}
-	var buf bytes.Buffer
-	buf.Grow(size) // one allocation: features run to 1.4 kB each, past any fixed guess
+	buf := bytes.NewBuffer(newBody(size)) // one buffer: features run to 1.4 kB each, past any fixed guess
 	// No timeStamp (it is optional): the same URL at the same data version
 	// is then the same bytes, for ETags and for caches in front.
-	fmt.Fprintf(&buf, `{"type":"FeatureCollection","numberMatched":%d,"numberReturned":%d`, page.Matched, len(page.Features))
+	fmt.Fprintf(buf, `{"type":"FeatureCollection","numberMatched":%d,"numberReturned":%d`, page.Matched, len(page.Features))
 	if links != nil {
 		b, _ := json.Marshal(links) // strings only: always encodes
 		buf.WriteString(`,"links":`)
