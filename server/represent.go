@@ -302,9 +302,11 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 		// give the collector megabytes a second to trace).
 		keep := current && s.reprs.fits(int64(len(r.identity))) && s.reprs.seenBefore(key)
 		if keep && cap(r.identity)-len(r.identity) > len(r.identity)/8 {
-			// A buffer grown by doubling may be half empty; what is
-			// kept for minutes should not be.
-			r.identity = bytes.Clone(r.identity)
+			// A buffer grown by doubling (or taken from the pool) may be
+			// half empty; what is kept for minutes should not be.
+			made := r.identity
+			r.identity = bytes.Clone(made)
+			recycleBody(made)
 		}
 		r.etag = etagOf(r.key)
 		r.length = []string{strconv.Itoa(len(r.identity))}
