@@ -139,34 +139,87 @@ func (w *incidentWriter) existing(ctx context.Context, id string) (rowid int64, 
 
 // put inserts or replaces one incident and reports whether it was new.
 func (w *incidentWriter) put(ctx context.Context, in data.Incident, origin string) (created bool, err error) {
-	return w.write(ctx, in, origin, w.now)
+	d, err := w.cat.derive(in)
+	if err != nil {
+		return false, err
+	}
+	return w.write(ctx, in, d, origin, w.now, false)
 }
 
 // reindex rewrites what an existing incident derives from its places and
 // sources (points, index boxes, search text, feature) after they changed,
 // keeping its content, origin and time of writing.
 func (w *incidentWriter) reindex(ctx context.Context, in data.Incident, origin string) error {
-	_, err := w.write(ctx, in, origin, nil)
+	d, err := w.cat.derive(in)
+	if err != nil {
+		return err
+	}
+	_, err = w.write(ctx, in, d, origin, nil, false)
 	return err
 }
 
-// write is put with the time of writing given; nil keeps the stored one and
-// so applies to stored incidents only.
-func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin string, updatedAt any) (created bool, err error) {
-	g := incidentGeometry(in, w.cat.places)
-	feat, err := incidentFeatureJSON(in, g, w.cat.places, w.cat.sources)
+// derivedIncident is what an incident's rows hold besides its own fields:
+// the served feature, the points and index box, the search text of its
+// places and sources. Deriving it reads only the catalog, which no incident
+// write changes, so ImportIncidents derives the next incidents on another
+// goroutine while this one writes.
+type derivedIncident struct {
+	feature         string
+	dayFrom, dayTo  int64
+	points          []orb.Point
+	box             orb.Bound
+	multi           int
+	places, sources string
+}
+
+func (c *catalog) derive(in data.Incident) (derivedIncident, error) {
+	g := incidentGeometry(in, c.places)
+	feat, err := incidentFeatureJSON(in, g, c.places, c.sources)
 	if err != nil {
-		return false, err
+		return derivedIncident{}, err
 	}
 	from, to := in.InForce()
-	dayFrom, dayTo := data.DayNumber(from), data.DayNumber(to)
+	d := derivedIncident{feature: string(feat), dayFrom: data.DayNumber(from), dayTo: data.DayNumber(to),
+		box: orb.Bound{Min: orb.Point{offMapBox, offMapBox}, Max: orb.Point{offMapBox, offMapBox}}}
+	if g != nil {
+		d.box = g.Bound()
+		switch g := g.(type) {
+		case orb.Point:
+			d.points = []orb.Point{g}
+		case orb.MultiPoint:
+			d.points = g
+			d.multi = 1
+		}
+	}
+	var placeNames, sourceNames []string
+	for _, id := range in.PlaceIDs {
+		p := c.places[id]
+		placeNames = append(placeNames, p.NameEN, p.NameKO, p.NameZH, strings.Join(p.AltNames, " "))
+	}
+	for _, id := range in.SourceIDs {
+		s := c.sources[id]
+		// Not the headline: it speaks for the whole article, so "phones"
+		// would find every incident in an article about phones.
+		sourceNames = append(sourceNames, s.Outlet, s.OriginalReporter)
+	}
+	d.places, d.sources = strings.Join(placeNames, " "), strings.Join(sourceNames, " ")
+	return d, nil
+}
+
+// write is put with the derived rows and the time of writing given; nil
+// keeps the stored one and so applies to stored incidents only. isNew says
+// the caller knows no incident of this id is stored, which saves looking.
+func (w *incidentWriter) write(ctx context.Context, in data.Incident, d derivedIncident, origin string, updatedAt any, isNew bool) (created bool, err error) {
 	fields := []any{in.Title, in.Summary, in.TitleKO, in.SummaryKO, in.Category, data.FormatDate(in.DateStart), data.FormatDate(in.DateEnd),
 		in.DatePrecision, boolInt(in.DateInferred), in.DateNote, in.LocationPrecision, in.LocationNote,
-		in.Verification, in.VerificationNote, in.Contradictions, in.ResearchRef, dayFrom, dayTo, origin, updatedAt, string(feat)}
+		in.Verification, in.VerificationNote, in.Contradictions, in.ResearchRef, d.dayFrom, d.dayTo, origin, updatedAt, d.feature}
 
-	rowid, _, ok, err := w.existing(ctx, in.ID)
-	if err != nil {
-		return false, err
+	var rowid int64
+	ok := false
+	if !isNew {
+		if rowid, _, ok, err = w.existing(ctx, in.ID); err != nil {
+			return false, err
+		}
 	}
 	if ok {
 		if _, err := w.stmts[qUpdateIncident].ExecContext(ctx, append(fields, rowid)...); err != nil {
@@ -189,50 +242,30 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin str
 			return false, fmt.Errorf("insert incident %s: %w", in.ID, err)
 		}
 	}
-	var placeNames, sourceNames []string
 	for i, id := range in.PlaceIDs {
 		if _, err := w.stmts[qInsertPlace].ExecContext(ctx, rowid, i, id); err != nil {
 			return false, fmt.Errorf("incident %s: link place %s: %w", in.ID, id, err)
 		}
-		p := w.cat.places[id]
-		placeNames = append(placeNames, p.NameEN, p.NameKO, p.NameZH, strings.Join(p.AltNames, " "))
 	}
 	for i, id := range in.SourceIDs {
 		if _, err := w.stmts[qInsertSource].ExecContext(ctx, rowid, i, id); err != nil {
 			return false, fmt.Errorf("incident %s: link source %s: %w", in.ID, id, err)
 		}
-		s := w.cat.sources[id]
-		// Not the headline: it speaks for the whole article, so "phones"
-		// would find every incident in an article about phones.
-		sourceNames = append(sourceNames, s.Outlet, s.OriginalReporter)
 	}
-	box := orb.Bound{Min: orb.Point{offMapBox, offMapBox}, Max: orb.Point{offMapBox, offMapBox}}
-	multi := 0
-	if g != nil {
-		box = g.Bound()
-		pts := []orb.Point{}
-		switch g := g.(type) {
-		case orb.Point:
-			pts = append(pts, g)
-		case orb.MultiPoint:
-			pts = append(pts, g...)
-			multi = 1
-		}
-		for _, p := range pts {
-			if _, err := w.stmts[qInsertPoint].ExecContext(ctx, rowid, p.Lon(), p.Lat()); err != nil {
-				return false, fmt.Errorf("incident %s: store point: %w", in.ID, err)
-			}
+	for _, p := range d.points {
+		if _, err := w.stmts[qInsertPoint].ExecContext(ctx, rowid, p.Lon(), p.Lat()); err != nil {
+			return false, fmt.Errorf("incident %s: store point: %w", in.ID, err)
 		}
 	}
-	if _, err := w.stmts[qInsertRtree].ExecContext(ctx, rowid, box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), dayFrom, dayTo,
-		box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), multi, in.Category, in.Verification, in.DatePrecision); err != nil {
+	box := d.box
+	if _, err := w.stmts[qInsertRtree].ExecContext(ctx, rowid, box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), d.dayFrom, d.dayTo,
+		box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), d.multi, in.Category, in.Verification, in.DatePrecision); err != nil {
 		return false, fmt.Errorf("incident %s: index: %w", in.ID, err)
 	}
-	places, sources := strings.Join(placeNames, " "), strings.Join(sourceNames, " ")
-	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, in.TitleKO, in.SummaryKO, places, sources); err != nil {
+	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, in.TitleKO, in.SummaryKO, d.places, d.sources); err != nil {
 		return false, fmt.Errorf("incident %s: full-text index: %w", in.ID, err)
 	}
-	if _, err := w.stmts[qInsertStems].ExecContext(ctx, rowid, in.Title, in.Summary, places, sources); err != nil {
+	if _, err := w.stmts[qInsertStems].ExecContext(ctx, rowid, in.Title, in.Summary, d.places, d.sources); err != nil {
 		return false, fmt.Errorf("incident %s: full-text index of stems: %w", in.ID, err)
 	}
 	return !ok, nil
@@ -322,11 +355,7 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 	if err != nil {
 		return res, fmt.Errorf("import: %w", err)
 	}
-	w, err := newIncidentWriter(ctx, tx, cat)
-	if err != nil {
-		return res, fmt.Errorf("import: %w", err)
-	}
-	defer w.close()
+	var todo []data.Incident
 	for _, in := range incidents {
 		old, ok := stored[in.ID]
 		if in.KoreanOmitted {
@@ -338,10 +367,58 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 			res.Unchanged++
 			continue
 		}
-		created, err := w.put(ctx, in, "import")
+		todo = append(todo, in)
+	}
+	w, err := newIncidentWriter(ctx, tx, cat)
+	if err != nil {
+		return res, fmt.Errorf("import: %w", err)
+	}
+	defer w.close()
+	// The features and search text are derived on another goroutine while
+	// this one writes: SQLite's single writer is the import's bottleneck.
+	type derived struct {
+		d   derivedIncident
+		err error
+	}
+	next := make(chan derived, 256)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(next)
+		for _, in := range todo {
+			d, err := cat.derive(in)
+			select {
+			case next <- derived{d, err}:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	// An id written earlier in this import is stored now, though not in
+	// stored; the writer looks it up like any stored one.
+	written := make(map[string]bool, len(todo))
+	// The driver watches a cancellable context with a goroutine of its own
+	// for every statement: a dozen per incident, 5 % of a large import's
+	// time. The incidents' statements are short, so they run without it and
+	// the context is checked between incidents instead.
+	rowCtx := context.WithoutCancel(ctx)
+	for _, in := range todo {
+		if err := ctx.Err(); err != nil {
+			return ImportResult{}, fmt.Errorf("import: %w", err)
+		}
+		r := <-next
+		if r.err != nil {
+			return ImportResult{}, fmt.Errorf("import: %w", r.err)
+		}
+		_, ok := stored[in.ID]
+		created, err := w.write(rowCtx, in, r.d, "import", w.now, !ok && !written[in.ID])
 		if err != nil {
 			return ImportResult{}, fmt.Errorf("import: %w", err)
 		}
+		written[in.ID] = true
 		if created {
 			res.Added++
 		} else {
