@@ -463,60 +463,74 @@ func (s *Store) Refs(ctx context.Context) (data.Refs, error) {
 // or only once or twice.
 var bulkImportMin = 2000
 
-// bulkFTSHashSize is how much of the full-text indexes' new entries a bulk
-// import holds in memory before writing them out. FTS5 writes its pending
-// entries as a new segment whenever they pass 'hashsize' (1 MiB by default)
-// and merges segments as they accumulate: at 1,000,000 incidents imported
-// in batches of 100,000, those merges took 54 of the 286 s. A batch of
-// 100,000 synthetic incidents makes about 50 MB of index in each table, so
-// with this it is written as one segment per index when it commits; a larger
-// import is written every 256 MiB, which bounds the memory it takes.
-const bulkFTSHashSize = 256 << 20
+// bulkFTSSettings are FTS5's settings for the transaction of a bulk import,
+// with FTS5's defaults, which the tables keep otherwise.
+//
+// hashsize: FTS5 writes the entries it holds in memory as a new segment
+// whenever they pass 'hashsize' (1 MiB by default), and merges segments as
+// they pile up: at 1,000,000 incidents imported in batches of 100,000, those
+// merges took 54 of the 286 s. A batch of 100,000 synthetic incidents makes
+// about 50 MB of index in each table, so at 256 MiB it is written as one
+// segment per index when it commits; a larger import is written every
+// 256 MiB, which bounds the memory it takes.
+//
+// automerge: FTS5 merges 4 segments of a level into one as it writes. Off,
+// a bulk import adds its segment (or two) and merges nothing: 10 batches of
+// 100,000 leave 11 segments per index, where the same incidents imported
+// row by row leave 9 to 14, and 16 of a level still make FTS5 merge them
+// (crisismerge). Merging the batches' segments took 10 s of 200.
+var bulkFTSSettings = []struct {
+	name         string
+	bulk, normal int64
+}{
+	{"hashsize", 256 << 20, 1 << 20},
+	{"automerge", 0, 4},
+}
 
-// deferFTSFlush raises both full-text indexes' hashsize for the rest of the
-// transaction tx, and returns the function that sets it back before tx
-// commits. FTS5 keeps its settings in the table's %_config shadow table;
-// restoring sets the value back through FTS5 (so this connection's copy of
-// the setting follows, and other connections reload it), then deletes the
-// row the setting wrote if there was none before, so the shadow table holds
-// what it held. All of it is inside tx: an import that fails leaves no trace.
+// deferFTSFlush applies bulkFTSSettings to both full-text indexes for the
+// rest of the transaction tx, and returns the function that sets them back
+// before tx commits. FTS5 keeps its settings in the table's %_config shadow
+// table; restoring sets each value back through FTS5 (so this connection's
+// copy of the setting follows, and other connections reload it), then
+// deletes the row the setting wrote if there was none before, so the shadow
+// table holds what it held. All of it is inside tx: an import that fails
+// leaves no trace, and the connection reads the settings again because the
+// index's cookie no longer matches its own.
 func deferFTSFlush(ctx context.Context, tx *sql.Tx) (restore func() error, err error) {
-	tables := []string{"incident_fts", "incident_fts_porter"}
 	type setting struct {
-		value any
-		had   bool
+		table, name string
+		value       any
+		had         bool
 	}
-	before := map[string]setting{}
-	for _, t := range tables {
-		var v any
-		err := tx.QueryRowContext(ctx, `SELECT v FROM `+t+`_config WHERE k = 'hashsize'`).Scan(&v)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			before[t] = setting{value: int64(ftsDefaultHashSize)}
-		case err != nil:
-			return nil, fmt.Errorf("read %s hashsize: %w", t, err)
-		default:
-			before[t] = setting{value: v, had: true}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('hashsize', ?)`, bulkFTSHashSize); err != nil {
-			return nil, fmt.Errorf("set %s hashsize: %w", t, err)
+	var before []setting
+	for _, t := range []string{"incident_fts", "incident_fts_porter"} {
+		for _, c := range bulkFTSSettings {
+			b := setting{table: t, name: c.name, value: c.normal}
+			err := tx.QueryRowContext(ctx, `SELECT v FROM `+t+`_config WHERE k = ?`, c.name).Scan(&b.value)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return nil, fmt.Errorf("read %s %s: %w", t, c.name, err)
+			default:
+				b.had = true
+			}
+			before = append(before, b)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES (?, ?)`, c.name, c.bulk); err != nil {
+				return nil, fmt.Errorf("set %s %s: %w", t, c.name, err)
+			}
 		}
 	}
 	return func() error {
-		for _, t := range tables {
-			b := before[t]
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('hashsize', ?)`, b.value); err != nil {
-				return fmt.Errorf("restore %s hashsize: %w", t, err)
+		for _, b := range before {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+b.table+` (`+b.table+`, rank) VALUES (?, ?)`, b.name, b.value); err != nil {
+				return fmt.Errorf("restore %s %s: %w", b.table, b.name, err)
 			}
 			if !b.had {
-				if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+`_config WHERE k = 'hashsize'`); err != nil {
-					return fmt.Errorf("restore %s hashsize: %w", t, err)
+				if _, err := tx.ExecContext(ctx, `DELETE FROM `+b.table+`_config WHERE k = ?`, b.name); err != nil {
+					return fmt.Errorf("restore %s %s: %w", b.table, b.name, err)
 				}
 			}
 		}
 		return nil
 	}, nil
 }
-
-// ftsDefaultHashSize is FTS5's own default for 'hashsize'.
-const ftsDefaultHashSize = 1 << 20
