@@ -139,34 +139,87 @@ func (w *incidentWriter) existing(ctx context.Context, id string) (rowid int64, 
 
 // put inserts or replaces one incident and reports whether it was new.
 func (w *incidentWriter) put(ctx context.Context, in data.Incident, origin string) (created bool, err error) {
-	return w.write(ctx, in, origin, w.now)
+	d, err := w.cat.derive(in)
+	if err != nil {
+		return false, err
+	}
+	return w.write(ctx, in, d, origin, w.now, false)
 }
 
 // reindex rewrites what an existing incident derives from its places and
 // sources (points, index boxes, search text, feature) after they changed,
 // keeping its content, origin and time of writing.
 func (w *incidentWriter) reindex(ctx context.Context, in data.Incident, origin string) error {
-	_, err := w.write(ctx, in, origin, nil)
+	d, err := w.cat.derive(in)
+	if err != nil {
+		return err
+	}
+	_, err = w.write(ctx, in, d, origin, nil, false)
 	return err
 }
 
-// write is put with the time of writing given; nil keeps the stored one and
-// so applies to stored incidents only.
-func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin string, updatedAt any) (created bool, err error) {
-	g := incidentGeometry(in, w.cat.places)
-	feat, err := incidentFeatureJSON(in, g, w.cat.places, w.cat.sources)
+// derivedIncident is what an incident's rows hold besides its own fields:
+// the served feature, the points and index box, the search text of its
+// places and sources. Deriving it reads only the catalog, which no incident
+// write changes, so ImportIncidents derives the next incidents on another
+// goroutine while this one writes.
+type derivedIncident struct {
+	feature         string
+	dayFrom, dayTo  int64
+	points          []orb.Point
+	box             orb.Bound
+	multi           int
+	places, sources string
+}
+
+func (c *catalog) derive(in data.Incident) (derivedIncident, error) {
+	g := incidentGeometry(in, c.places)
+	feat, err := incidentFeatureJSON(in, g, c.places, c.sources)
 	if err != nil {
-		return false, err
+		return derivedIncident{}, err
 	}
 	from, to := in.InForce()
-	dayFrom, dayTo := data.DayNumber(from), data.DayNumber(to)
+	d := derivedIncident{feature: string(feat), dayFrom: data.DayNumber(from), dayTo: data.DayNumber(to),
+		box: orb.Bound{Min: orb.Point{offMapBox, offMapBox}, Max: orb.Point{offMapBox, offMapBox}}}
+	if g != nil {
+		d.box = g.Bound()
+		switch g := g.(type) {
+		case orb.Point:
+			d.points = []orb.Point{g}
+		case orb.MultiPoint:
+			d.points = g
+			d.multi = 1
+		}
+	}
+	var placeNames, sourceNames []string
+	for _, id := range in.PlaceIDs {
+		p := c.places[id]
+		placeNames = append(placeNames, p.NameEN, p.NameKO, p.NameZH, strings.Join(p.AltNames, " "))
+	}
+	for _, id := range in.SourceIDs {
+		s := c.sources[id]
+		// Not the headline: it speaks for the whole article, so "phones"
+		// would find every incident in an article about phones.
+		sourceNames = append(sourceNames, s.Outlet, s.OriginalReporter)
+	}
+	d.places, d.sources = strings.Join(placeNames, " "), strings.Join(sourceNames, " ")
+	return d, nil
+}
+
+// write is put with the derived rows and the time of writing given; nil
+// keeps the stored one and so applies to stored incidents only. isNew says
+// the caller knows no incident of this id is stored, which saves looking.
+func (w *incidentWriter) write(ctx context.Context, in data.Incident, d derivedIncident, origin string, updatedAt any, isNew bool) (created bool, err error) {
 	fields := []any{in.Title, in.Summary, in.TitleKO, in.SummaryKO, in.Category, data.FormatDate(in.DateStart), data.FormatDate(in.DateEnd),
 		in.DatePrecision, boolInt(in.DateInferred), in.DateNote, in.LocationPrecision, in.LocationNote,
-		in.Verification, in.VerificationNote, in.Contradictions, in.ResearchRef, dayFrom, dayTo, origin, updatedAt, string(feat)}
+		in.Verification, in.VerificationNote, in.Contradictions, in.ResearchRef, d.dayFrom, d.dayTo, origin, updatedAt, d.feature}
 
-	rowid, _, ok, err := w.existing(ctx, in.ID)
-	if err != nil {
-		return false, err
+	var rowid int64
+	ok := false
+	if !isNew {
+		if rowid, _, ok, err = w.existing(ctx, in.ID); err != nil {
+			return false, err
+		}
 	}
 	if ok {
 		if _, err := w.stmts[qUpdateIncident].ExecContext(ctx, append(fields, rowid)...); err != nil {
@@ -189,50 +242,30 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, origin str
 			return false, fmt.Errorf("insert incident %s: %w", in.ID, err)
 		}
 	}
-	var placeNames, sourceNames []string
 	for i, id := range in.PlaceIDs {
 		if _, err := w.stmts[qInsertPlace].ExecContext(ctx, rowid, i, id); err != nil {
 			return false, fmt.Errorf("incident %s: link place %s: %w", in.ID, id, err)
 		}
-		p := w.cat.places[id]
-		placeNames = append(placeNames, p.NameEN, p.NameKO, p.NameZH, strings.Join(p.AltNames, " "))
 	}
 	for i, id := range in.SourceIDs {
 		if _, err := w.stmts[qInsertSource].ExecContext(ctx, rowid, i, id); err != nil {
 			return false, fmt.Errorf("incident %s: link source %s: %w", in.ID, id, err)
 		}
-		s := w.cat.sources[id]
-		// Not the headline: it speaks for the whole article, so "phones"
-		// would find every incident in an article about phones.
-		sourceNames = append(sourceNames, s.Outlet, s.OriginalReporter)
 	}
-	box := orb.Bound{Min: orb.Point{offMapBox, offMapBox}, Max: orb.Point{offMapBox, offMapBox}}
-	multi := 0
-	if g != nil {
-		box = g.Bound()
-		pts := []orb.Point{}
-		switch g := g.(type) {
-		case orb.Point:
-			pts = append(pts, g)
-		case orb.MultiPoint:
-			pts = append(pts, g...)
-			multi = 1
-		}
-		for _, p := range pts {
-			if _, err := w.stmts[qInsertPoint].ExecContext(ctx, rowid, p.Lon(), p.Lat()); err != nil {
-				return false, fmt.Errorf("incident %s: store point: %w", in.ID, err)
-			}
+	for _, p := range d.points {
+		if _, err := w.stmts[qInsertPoint].ExecContext(ctx, rowid, p.Lon(), p.Lat()); err != nil {
+			return false, fmt.Errorf("incident %s: store point: %w", in.ID, err)
 		}
 	}
-	if _, err := w.stmts[qInsertRtree].ExecContext(ctx, rowid, box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), dayFrom, dayTo,
-		box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), multi, in.Category, in.Verification, in.DatePrecision); err != nil {
+	box := d.box
+	if _, err := w.stmts[qInsertRtree].ExecContext(ctx, rowid, box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), d.dayFrom, d.dayTo,
+		box.Min.Lon(), box.Max.Lon(), box.Min.Lat(), box.Max.Lat(), d.multi, in.Category, in.Verification, in.DatePrecision); err != nil {
 		return false, fmt.Errorf("incident %s: index: %w", in.ID, err)
 	}
-	places, sources := strings.Join(placeNames, " "), strings.Join(sourceNames, " ")
-	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, in.TitleKO, in.SummaryKO, places, sources); err != nil {
+	if _, err := w.stmts[qInsertFTS].ExecContext(ctx, rowid, in.Title, in.Summary, in.TitleKO, in.SummaryKO, d.places, d.sources); err != nil {
 		return false, fmt.Errorf("incident %s: full-text index: %w", in.ID, err)
 	}
-	if _, err := w.stmts[qInsertStems].ExecContext(ctx, rowid, in.Title, in.Summary, places, sources); err != nil {
+	if _, err := w.stmts[qInsertStems].ExecContext(ctx, rowid, in.Title, in.Summary, d.places, d.sources); err != nil {
 		return false, fmt.Errorf("incident %s: full-text index of stems: %w", in.ID, err)
 	}
 	return !ok, nil
@@ -322,11 +355,7 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 	if err != nil {
 		return res, fmt.Errorf("import: %w", err)
 	}
-	w, err := newIncidentWriter(ctx, tx, cat)
-	if err != nil {
-		return res, fmt.Errorf("import: %w", err)
-	}
-	defer w.close()
+	var todo []data.Incident
 	for _, in := range incidents {
 		old, ok := stored[in.ID]
 		if in.KoreanOmitted {
@@ -338,14 +367,74 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 			res.Unchanged++
 			continue
 		}
-		created, err := w.put(ctx, in, "import")
+		todo = append(todo, in)
+	}
+	w, err := newIncidentWriter(ctx, tx, cat)
+	if err != nil {
+		return res, fmt.Errorf("import: %w", err)
+	}
+	defer w.close()
+	bulk := len(todo) >= bulkImportMin
+	var restoreFTS func() error
+	if bulk {
+		if restoreFTS, err = deferFTSFlush(ctx, tx); err != nil {
+			return ImportResult{}, fmt.Errorf("import: %w", err)
+		}
+	}
+	// The features and search text are derived on another goroutine while
+	// this one writes: SQLite's single writer is the import's bottleneck.
+	type derived struct {
+		d   derivedIncident
+		err error
+	}
+	next := make(chan derived, 256)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(next)
+		for _, in := range todo {
+			d, err := cat.derive(in)
+			select {
+			case next <- derived{d, err}:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	// An id written earlier in this import is stored now, though not in
+	// stored; the writer looks it up like any stored one.
+	written := make(map[string]bool, len(todo))
+	// The driver watches a cancellable context with a goroutine of its own
+	// for every statement: a dozen per incident, 5 % of a large import's
+	// time. The incidents' statements are short, so they run without it and
+	// the context is checked between incidents instead.
+	rowCtx := context.WithoutCancel(ctx)
+	for _, in := range todo {
+		if err := ctx.Err(); err != nil {
+			return ImportResult{}, fmt.Errorf("import: %w", err)
+		}
+		r := <-next
+		if r.err != nil {
+			return ImportResult{}, fmt.Errorf("import: %w", r.err)
+		}
+		_, ok := stored[in.ID]
+		created, err := w.write(rowCtx, in, r.d, "import", w.now, !ok && !written[in.ID])
 		if err != nil {
 			return ImportResult{}, fmt.Errorf("import: %w", err)
 		}
+		written[in.ID] = true
 		if created {
 			res.Added++
 		} else {
 			res.Updated++
+		}
+	}
+	if restoreFTS != nil {
+		if err := restoreFTS(); err != nil {
+			return ImportResult{}, fmt.Errorf("import: %w", err)
 		}
 	}
 	if err := finishWrite(ctx, tx); err != nil {
@@ -366,4 +455,82 @@ func (s *Store) Refs(ctx context.Context) (data.Refs, error) {
 		return nil, err
 	}
 	return cat, nil
+}
+
+// bulkImportMin is the number of incidents to write from which an import
+// holds the full-text indexes' new entries in memory until it commits (see
+// deferFTSFlush). Below it the default flush every megabyte is never reached,
+// or only once or twice.
+var bulkImportMin = 2000
+
+// bulkFTSSettings are FTS5's settings for the transaction of a bulk import,
+// with FTS5's defaults, which the tables keep otherwise.
+//
+// hashsize: FTS5 writes the entries it holds in memory as a new segment
+// whenever they pass 'hashsize' (1 MiB by default), and merges segments as
+// they pile up: at 1,000,000 incidents imported in batches of 100,000, those
+// merges took 54 of the 286 s. A batch of 100,000 synthetic incidents makes
+// about 50 MB of index in each table, so at 256 MiB it is written as one
+// segment per index when it commits; a larger import is written every
+// 256 MiB, which bounds the memory it takes.
+//
+// automerge: FTS5 merges 4 segments of a level into one as it writes. Off,
+// a bulk import adds its segment (or two) and merges nothing: 10 batches of
+// 100,000 leave 11 segments per index, where the same incidents imported
+// row by row leave 9 to 14, and 16 of a level still make FTS5 merge them
+// (crisismerge). Merging the batches' segments took 10 s of 200.
+var bulkFTSSettings = []struct {
+	name         string
+	bulk, normal int64
+}{
+	{"hashsize", 256 << 20, 1 << 20},
+	{"automerge", 0, 4},
+}
+
+// deferFTSFlush applies bulkFTSSettings to both full-text indexes for the
+// rest of the transaction tx, and returns the function that sets them back
+// before tx commits. FTS5 keeps its settings in the table's %_config shadow
+// table; restoring sets each value back through FTS5 (so this connection's
+// copy of the setting follows, and other connections reload it), then
+// deletes the row the setting wrote if there was none before, so the shadow
+// table holds what it held. All of it is inside tx: an import that fails
+// leaves no trace, and the connection reads the settings again because the
+// index's cookie no longer matches its own.
+func deferFTSFlush(ctx context.Context, tx *sql.Tx) (restore func() error, err error) {
+	type setting struct {
+		table, name string
+		value       any
+		had         bool
+	}
+	var before []setting
+	for _, t := range []string{"incident_fts", "incident_fts_porter"} {
+		for _, c := range bulkFTSSettings {
+			b := setting{table: t, name: c.name, value: c.normal}
+			err := tx.QueryRowContext(ctx, `SELECT v FROM `+t+`_config WHERE k = ?`, c.name).Scan(&b.value)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return nil, fmt.Errorf("read %s %s: %w", t, c.name, err)
+			default:
+				b.had = true
+			}
+			before = append(before, b)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES (?, ?)`, c.name, c.bulk); err != nil {
+				return nil, fmt.Errorf("set %s %s: %w", t, c.name, err)
+			}
+		}
+	}
+	return func() error {
+		for _, b := range before {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+b.table+` (`+b.table+`, rank) VALUES (?, ?)`, b.name, b.value); err != nil {
+				return fmt.Errorf("restore %s %s: %w", b.table, b.name, err)
+			}
+			if !b.had {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM `+b.table+`_config WHERE k = ?`, b.name); err != nil {
+					return fmt.Errorf("restore %s %s: %w", b.table, b.name, err)
+				}
+			}
+		}
+		return nil
+	}, nil
 }

@@ -29,6 +29,7 @@ func main() {
 	flag.Uint64Var(&o.RNG, "rng", 1, "random seed")
 	flag.IntVar(&o.Batch, "batch", 100_000, "incidents per store.ImportIncidents call (one transaction each)")
 	flag.IntVar(&o.CacheMB, "cache-mb", 1024, "SQLite page cache of the writing connection in MiB (-1: the store's 2)")
+	flag.BoolVar(&o.WAL, "wal", false, "write in the store's WAL rather than with a rollback journal in memory (slower)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole build to this file")
 	flag.Parse()
 	if *db == "" || o.Incidents < 0 || o.Villages < 10 || o.Batch < 1 || flag.NArg() > 0 {

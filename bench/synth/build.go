@@ -16,13 +16,16 @@ package synth
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log"
 	"math/rand/v2"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,7 +50,10 @@ type Options struct {
 	// CacheMB sets the SQLite page cache of the writing connection in MiB
 	// (the store's default is 2); 0 means 1024, -1 leaves the store's.
 	CacheMB int
-	Log     *log.Logger // progress; nil for none
+	// WAL keeps the store's journal (WAL) while writing, instead of a
+	// rollback journal in memory (see installHook).
+	WAL bool
+	Log *log.Logger // progress; nil for none
 }
 
 func (o *Options) defaults() {
@@ -131,11 +137,22 @@ var (
 	hookOnce sync.Once
 )
 
-// installHook gives the writer's connection a larger page cache while Build
-// runs (CacheMB): the store's 2 MB cache re-reads index pages from the file
-// for every insert once the database outgrows it. Everything else (WAL, one
-// transaction per ImportIncidents call) is as the store opens it; read-only
+// installHook tunes the writer's connection while Build runs; read-only
 // connections are left alone.
+//
+// It gets a larger page cache (CacheMB): the store's 2 MB cache re-reads
+// index pages from the file for every insert once the database outgrows it.
+//
+// Unless WAL is set, it keeps its rollback journal in memory, without syncs,
+// instead of the store's WAL. Each ImportIncidents call is still one
+// transaction that a failure rolls back whole; what is lost is only safety
+// against a crash of the machine in the middle of a commit, and the file
+// being built is PATH.part, deleted when anything fails, so a crash costs a
+// new build either way. In WAL every page is written twice, to the WAL and
+// then to the file by the checkpoint after each commit: at 1,000,000
+// incidents the commits took 30 s of the writer's time in WAL, 16 s so.
+// Build syncs the file and puts it in WAL, as the store leaves it, before
+// renaming it to PATH.
 func installHook() {
 	hookOnce.Do(func() {
 		sqlite.RegisterConnectionHook(func(conn sqlite.ExecQuerierContext, dsn string) error {
@@ -143,13 +160,47 @@ func installHook() {
 			if o == nil || strings.Contains(dsn, "mode=ro") {
 				return nil
 			}
-			if o.CacheMB <= 0 {
-				return nil
+			var pragmas []string
+			if !o.WAL {
+				pragmas = append(pragmas, "PRAGMA journal_mode = MEMORY", "PRAGMA synchronous = OFF")
 			}
-			_, err := conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA cache_size = -%d", o.CacheMB*1024), nil)
-			return err
+			if o.CacheMB > 0 {
+				pragmas = append(pragmas, fmt.Sprintf("PRAGMA cache_size = -%d", o.CacheMB*1024))
+			}
+			for _, p := range pragmas {
+				if _, err := conn.ExecContext(context.Background(), p, nil); err != nil {
+					return fmt.Errorf("%s: %w", p, err)
+				}
+			}
+			return nil
 		})
 	})
+}
+
+// finish leaves the file at path as the store would: in WAL (the journal
+// mode is recorded in the file), and on disk.
+func finish(path string) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: abs}).EscapedPath())
+	if err != nil {
+		return err
+	}
+	var mode string
+	err = db.QueryRow("PRAGMA journal_mode = WAL").Scan(&mode)
+	if err == nil && mode != "wal" {
+		err = fmt.Errorf("journal mode %q, want wal", mode)
+	}
+	if err := errors.Join(err, db.Close()); err != nil {
+		return fmt.Errorf("set WAL: %w", err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(f.Sync(), f.Close())
 }
 
 // Build writes the database at path (replacing it). It is built at
@@ -242,6 +293,9 @@ func Build(ctx context.Context, path string, o Options) (Manifest, error) {
 		return Manifest{}, err
 	}
 	st = nil
+	if err := finish(part); err != nil {
+		return Manifest{}, err
+	}
 	if err := removeDB(path); err != nil {
 		return Manifest{}, err
 	}

@@ -3,7 +3,12 @@ package synth
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -185,6 +190,21 @@ func TestBuildAndReuse(t *testing.T) {
 	if m.Incidents != 500 {
 		t.Errorf("manifest: %+v", m)
 	}
+	// Written with its journal in memory, the file is left in WAL as the
+	// store leaves it: the header's read and write versions are 2.
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := make([]byte, 20)
+	_, err = io.ReadFull(f, header)
+	f.Close()
+	if err != nil || header[18] != 2 || header[19] != 2 {
+		t.Errorf("file format versions %v (%v), want 2, 2 (WAL)", header[18:20], err)
+	}
+	if _, err := os.Stat(path + "-wal"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a WAL file is left beside the database (%v)", err)
+	}
 	if ok, why, err := Reusable(ctx, path, o); err != nil || !ok {
 		t.Errorf("Reusable = %v, %q, %v", ok, why, err)
 	}
@@ -202,5 +222,40 @@ func TestBuildAndReuse(t *testing.T) {
 	}
 	if want := 500 + len(loadSeed(t).Incidents); len(incidents) != want {
 		t.Errorf("%d incidents, want %d", len(incidents), want)
+	}
+}
+
+// The journal the build writes with changes nothing in what it writes.
+func TestBuildWithWALWritesTheSame(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes two databases")
+	}
+	ctx := context.Background()
+	dump := func(wal bool) []string {
+		path := filepath.Join(t.TempDir(), "bench.db")
+		if _, err := Build(ctx, path, Options{Incidents: 300, Villages: 40, Batch: 120, WAL: wal}); err != nil {
+			t.Fatal(err)
+		}
+		st, err := store.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		var out []string
+		for _, q := range []store.Query{{Limit: 10000}, {Text: "patrols", Limit: 10000}, {Text: "village", Limit: 10000}} {
+			p, err := st.Items(ctx, "incidents", q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprint(p.Matched))
+			for _, f := range p.Features {
+				out = append(out, string(f))
+			}
+		}
+		return out
+	}
+	memory, wal := dump(false), dump(true)
+	if len(memory) < 300 || !slices.Equal(memory, wal) {
+		t.Errorf("built with the journal in memory: %d lines; in WAL: %d lines, or other lines", len(memory), len(wal))
 	}
 }
