@@ -67,14 +67,7 @@ func (w *featureFileWriter) abort() {
 func (w *featureFileWriter) finish() (*featureFile, error) {
 	defer os.Remove(w.file.Name())
 	defer w.file.Close()
-	if err := w.w.Flush(); err != nil {
-		return nil, fmt.Errorf("write feature file: %w", err)
-	}
-	data, unmap, err := mapFile(w.file, w.pos)
-	if err != nil {
-		return nil, fmt.Errorf("map feature file: %w", err)
-	}
-	return &featureFile{data: data, off: w.off, mapped: data, unmap: unmap}, nil
+	return w.mapFeatures()
 }
 
 // mapFeatures maps what was added, leaving the file open for keep.
