@@ -121,14 +121,30 @@ func filterIncidents(q Query, t incidentTable) incidentFilter {
 }
 
 // incidentQuery builds the count and the page-of-ids queries for q. The ids
-// query returns (id, d) rows in list order, ending in LIMIT ? OFFSET ?, whose
-// values are the last two args.
-func incidentQuery(q Query) (countSQL, idsSQL string, args []any) {
+// query returns (id, d) rows, d ascending in list order, ending in LIMIT ?
+// OFFSET ?, whose values are the last two args. Without a sortby d is the
+// first day in force and id breaks ties; with one, d is the row's place in
+// the sorted list.
+func incidentQuery(q Query) (countSQL, idsSQL string, args []any, err error) {
 	f := newIncidentFilter(q)
 	countSQL = "SELECT count(*) FROM " + f.from + f.cond
-	day := f.col("day_from")
-	idsSQL = "SELECT " + f.id + " AS id, " + day + " AS d FROM " + f.from + f.cond + " ORDER BY " + day + ", " + f.id + " LIMIT ? OFFSET ?"
-	return countSQL, idsSQL, append(f.args, q.Limit, q.Offset)
+	if len(q.Sort) == 0 {
+		day := f.col("day_from")
+		idsSQL = "SELECT " + f.id + " AS id, " + day + " AS d FROM " + f.from + f.cond + " ORDER BY " + day + ", " + f.id + " LIMIT ? OFFSET ?"
+		return countSQL, idsSQL, append(f.args, q.Limit, q.Offset), nil
+	}
+	order, err := orderBy("incidents", q.Sort)
+	if err != nil {
+		return "", "", nil, err
+	}
+	from := f.from
+	if f.incidentTable != rowTable {
+		// The search stays driven by the R*Tree; the sort keys are on the row.
+		from += " CROSS JOIN incident i ON i.rowid = " + f.id
+	}
+	idsSQL = "SELECT " + f.id + " AS id, row_number() OVER (ORDER BY " + order + ") AS d FROM " + from + f.cond +
+		" ORDER BY " + order + " LIMIT ? OFFSET ?"
+	return countSQL, idsSQL, append(f.args, q.Limit, q.Offset), nil
 }
 
 // jsonList encodes ids as a JSON array for json_each. Strings always encode.

@@ -97,13 +97,20 @@ func startsWith(name, search []string) bool {
 func (s *Store) searchPlaces(ctx context.Context, collection string, q Query) (Page, error) {
 	search := foldWords(q.Text)
 	cond, args := featureFilter(collection, q)
+	order := "f.ord"
+	if len(q.Sort) > 0 {
+		var err error
+		if order, err = orderBy(collection, q.Sort); err != nil {
+			return Page{}, err
+		}
+	}
 	tx, err := s.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return Page{}, fmt.Errorf("search %s: %w", collection, err)
 	}
 	defer tx.Rollback() // read-only: one snapshot for the names and the page
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, p.name_en, p.name_ko, p.name_zh, p.alt_names
-		FROM feature f JOIN place p ON p.id = f.id`+cond+` ORDER BY f.ord`, args...)
+		FROM feature f JOIN place p ON p.id = f.id`+cond+` ORDER BY `+order, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("search %s: %w", collection, err)
 	}
@@ -132,8 +139,11 @@ func (s *Store) searchPlaces(ctx context.Context, collection string, q Query) (P
 	if err := rows.Err(); err != nil {
 		return Page{}, fmt.Errorf("search %s: %w", collection, err)
 	}
-	// Stable: the collection's order breaks the remaining ties.
-	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Or(a.rank-b.rank, a.length-b.length) })
+	// Stable: the collection's order breaks the remaining ties. A sortby
+	// wins over relevance: the words then only choose the places.
+	if len(q.Sort) == 0 {
+		slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Or(a.rank-b.rank, a.length-b.length) })
+	}
 	page := Page{Matched: len(hits)}
 	if q.Offset >= len(hits) {
 		return page, nil

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+
+	"github.com/borderline/borderline/catalog"
 )
 
 // ErrNotFound is returned for an unknown collection or feature id.
@@ -29,8 +31,11 @@ type Query struct {
 	// Text: words that must all match: on incidents, words of the search
 	// text or their other forms (filter.go); on places and areas, words of
 	// the names (placesearch.go).
-	Text   string
-	Kinds  []string // places and areas only: kind is one of these
+	Text  string
+	Kinds []string // places and areas only: kind is one of these
+	// Sort orders the features by these keys, then by id; none is the
+	// collection's own order (incidents by first day in force).
+	Sort   []SortKey
 	Limit  int
 	Offset int
 }
@@ -44,7 +49,7 @@ type Page struct {
 }
 
 // Collections the store serves, in the order they are listed.
-var Collections = []string{"incidents", "places", "areas", "zones", "border", "provinces", "rivers", "countries"}
+var Collections = catalog.IDs()
 
 // HasCollection reports whether id names a collection.
 func HasCollection(id string) bool {
@@ -83,7 +88,13 @@ func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, er
 	if page.Matched <= q.Offset {
 		return page, nil
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT f.json FROM feature f"+cond+" ORDER BY f.ord LIMIT ? OFFSET ?", append(args, q.Limit, q.Offset)...)
+	order := "f.ord"
+	if len(q.Sort) > 0 {
+		if order, err = orderBy(collection, q.Sort); err != nil {
+			return Page{}, err
+		}
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT f.json FROM feature f"+cond+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, q.Limit, q.Offset)...)
 	if err != nil {
 		return Page{}, fmt.Errorf("query %s: %w", collection, err)
 	}
@@ -125,7 +136,10 @@ func featureFilter(collection string, q Query) (string, []any) {
 // (Counting with a window over the page query walks the R*Tree once instead
 // of twice, but materialising every match for it made the search slower.)
 func (s *Store) incidentItems(ctx context.Context, q Query) (Page, error) {
-	countSQL, idsSQL, args := incidentQuery(q)
+	countSQL, idsSQL, args, err := incidentQuery(q)
+	if err != nil {
+		return Page{}, err
+	}
 	pageSQL := "SELECT i.feature FROM (" + idsSQL + ") m CROSS JOIN incident i ON i.rowid = m.id ORDER BY m.d, m.id"
 	countSt, err := s.stmt(ctx, countSQL)
 	if err != nil {

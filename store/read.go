@@ -120,7 +120,10 @@ func (s *Store) Sources(ctx context.Context) ([]data.Source, error) {
 // IncidentsMatching returns the page of incidents a query selects, in the
 // data package's model (for CSV), and how many match in all.
 func (s *Store) IncidentsMatching(ctx context.Context, q Query) ([]data.Incident, int, error) {
-	countSQL, idsSQL, args := incidentQuery(q)
+	countSQL, idsSQL, args, err := incidentQuery(q)
+	if err != nil {
+		return nil, 0, err
+	}
 	sub := "rowid IN (SELECT id FROM (" + idsSQL + "))"
 	tx, err := s.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -131,8 +134,32 @@ func (s *Store) IncidentsMatching(ctx context.Context, q Query) ([]data.Incident
 	if err := tx.QueryRowContext(ctx, countSQL, args[:len(args)-2]...).Scan(&matched); err != nil {
 		return nil, 0, fmt.Errorf("count incidents: %w", err)
 	}
-	out, _, err := readIncidents(ctx, tx, sub, args...)
-	return out, matched, err
+	out, rowids, err := readIncidents(ctx, tx, sub, args...)
+	if err != nil || len(q.Sort) == 0 {
+		return out, matched, err
+	}
+	// readIncidents lists by first day; a sortby's order is the ids query's.
+	rows, err := tx.QueryContext(ctx, "SELECT id FROM ("+idsSQL+") ORDER BY d", args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sort incidents: %w", err)
+	}
+	defer rows.Close()
+	at := make(map[int64]int, len(rowids))
+	for i, id := range rowids {
+		at[id] = i
+	}
+	sorted := make([]data.Incident, 0, len(out))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, 0, fmt.Errorf("sort incidents: %w", err)
+		}
+		sorted = append(sorted, out[at[id]])
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("sort incidents: %w", err)
+	}
+	return sorted, matched, nil
 }
 
 // WriteIncidentsGeoJSON writes every incident as one FeatureCollection, in the

@@ -81,7 +81,7 @@ func (s *Store) Seed(ctx context.Context, seed *data.Seed, log *slog.Logger) (Se
 	if err := replaceZones(ctx, tx, seed.Zones, derived); err != nil {
 		return res, err
 	}
-	cat, err := loadCatalog(ctx, tx)
+	cat, err := loadReferences(ctx, tx)
 	if err != nil {
 		return res, fmt.Errorf("seed: %w", err)
 	}
@@ -372,7 +372,7 @@ func rebuildSmallFeatures(ctx context.Context, tx *sql.Tx, seed *data.Seed, d *d
 		return nil
 	}
 
-	cat, err := loadCatalog(ctx, tx)
+	cat, err := loadReferences(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}

@@ -15,14 +15,14 @@ import (
 	"github.com/borderline/borderline/data"
 )
 
-// catalog is every place and source, which incident features embed.
-type catalog struct {
+// references are every place and source, which incident features embed.
+type references struct {
 	places  map[string]data.Place
 	sources map[string]data.Source
 }
 
-func loadCatalog(ctx context.Context, q querier) (*catalog, error) {
-	c := &catalog{places: map[string]data.Place{}, sources: map[string]data.Source{}}
+func loadReferences(ctx context.Context, q querier) (*references, error) {
+	c := &references{places: map[string]data.Place{}, sources: map[string]data.Source{}}
 	rows, err := q.QueryContext(ctx, `SELECT id, kind, name_en, name_ko, name_zh, alt_names, country, admin1, lon, lat,
 		geometry_ref, location_precision, coord_source, notes FROM place`)
 	if err != nil {
@@ -68,14 +68,14 @@ func loadCatalog(ctx context.Context, q querier) (*catalog, error) {
 	return c, nil
 }
 
-func (c *catalog) HasPlace(id string) bool  { _, ok := c.places[id]; return ok }
-func (c *catalog) HasSource(id string) bool { _, ok := c.sources[id]; return ok }
+func (c *references) HasPlace(id string) bool  { _, ok := c.places[id]; return ok }
+func (c *references) HasSource(id string) bool { _, ok := c.sources[id]; return ok }
 
 // incidentWriter upserts incidents inside one transaction with prepared
 // statements, keeping the R*Tree, full-text index and link tables in step.
 type incidentWriter struct {
 	tx    *sql.Tx
-	cat   *catalog
+	cat   *references
 	now   string
 	stmts map[string]*sql.Stmt
 	// deferStems, when set, leaves the stems of new incidents out of
@@ -133,7 +133,7 @@ const (
 	qInsertStems = `INSERT INTO incident_fts_porter (rowid, title, summary, places, sources) VALUES (?, ?, ?, ?, ?)`
 )
 
-func newIncidentWriter(ctx context.Context, tx *sql.Tx, cat *catalog) (*incidentWriter, error) {
+func newIncidentWriter(ctx context.Context, tx *sql.Tx, cat *references) (*incidentWriter, error) {
 	w := &incidentWriter{tx: tx, cat: cat, now: time.Now().UTC().Format(time.RFC3339), stmts: map[string]*sql.Stmt{}}
 	for _, q := range []string{qFindIncident, qInsertIncident, qUpdateIncident, qDeletePlaces, qDeleteSources, qDeletePoints,
 		qDeleteRtree, qDeleteFTS, qDeleteStems, qInsertPlace, qInsertSource, qInsertPoint, qInsertRtree, qInsertFTS, qInsertStems} {
@@ -188,7 +188,7 @@ func (w *incidentWriter) reindex(ctx context.Context, in data.Incident, origin s
 
 // derivedIncident is what an incident's rows hold besides its own fields:
 // the served feature, the points and index box, the search text of its
-// places and sources. Deriving it reads only the catalog, which no incident
+// places and sources. Deriving it reads only the references, which no incident
 // write changes, so ImportIncidents derives the next incidents on another
 // goroutine while this one writes.
 type derivedIncident struct {
@@ -200,7 +200,7 @@ type derivedIncident struct {
 	places, sources string
 }
 
-func (c *catalog) derive(in data.Incident) (derivedIncident, error) {
+func (c *references) derive(in data.Incident) (derivedIncident, error) {
 	g := incidentGeometry(in, c.places)
 	feat, err := incidentFeatureJSON(in, g, c.places, c.sources)
 	if err != nil {
@@ -379,7 +379,7 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 		return res, fmt.Errorf("import: begin: %w", err)
 	}
 	defer tx.Rollback()
-	cat, err := loadCatalog(ctx, tx)
+	cat, err := loadReferences(ctx, tx)
 	if err != nil {
 		return res, fmt.Errorf("import: %w", err)
 	}
@@ -502,7 +502,7 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 // Refs returns the ids of every place and source in the database, for
 // validating a file before import.
 func (s *Store) Refs(ctx context.Context) (data.Refs, error) {
-	cat, err := loadCatalog(ctx, s.ro)
+	cat, err := loadReferences(ctx, s.ro)
 	if err != nil {
 		return nil, err
 	}
