@@ -2,6 +2,7 @@ package server
 
 import (
 	"math"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/borderline/borderline/catalog"
 	"github.com/borderline/borderline/data"
 	"github.com/borderline/borderline/store"
 )
@@ -22,14 +24,13 @@ const (
 	maxQLen  = 200
 )
 
-// itemParams are the query parameters /collections/{id}/items understands,
-// in the order error messages list them.
-var itemParams = []string{"bbox", "datetime", "limit", "offset", "category", "verification", "source", "place", "kind", "q", "simplify", "f"}
-
 // knownParams refuses a parameter not in names and one given twice.
 func knownParams(v url.Values, names []string) error {
 	for k, vals := range v {
 		if !slices.Contains(names, k) {
+			if len(names) == 1 {
+				return badParam(k, "unknown parameter; this endpoint takes only %s", names[0])
+			}
 			return badParam(k, "unknown parameter; this endpoint takes %s and %s", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 		}
 		if len(vals) > 1 {
@@ -39,44 +40,173 @@ func knownParams(v url.Values, names []string) error {
 	return nil
 }
 
-// parseItemsQuery turns the query string into a store query, naming the first
-// parameter that is wrong. Whether the ids of source and place exist is
-// checked against the store afterwards (checkIDs).
-func parseItemsQuery(v url.Values, collection string) (store.Query, string, error) {
-	if err := knownParams(v, itemParams); err != nil {
-		return store.Query{}, "", err
+// onlyParams is knownParams for an endpoint that takes few.
+func onlyParams(v url.Values, names ...string) error { return knownParams(v, names) }
+
+// itemsRequest is what a request for a collection's items asks for: which
+// features (query), in what format, and how each is shaped.
+type itemsRequest struct {
+	query    store.Query
+	format   string
+	simplify float64 // metres; 0: full precision
+	shape    featureShape
+}
+
+// parseItemsRequest reads the query string of /collections/{id}/items,
+// naming the first parameter that is wrong. Whether the ids of source and
+// place exist is checked against the store afterwards (checkIDs).
+func parseItemsRequest(r *http.Request, col catalog.Collection) (itemsRequest, error) {
+	var ir itemsRequest
+	v := r.URL.Query()
+	if err := knownParams(v, col.ItemParams()); err != nil {
+		return ir, err
 	}
-	q, err := parseFilters(v, collection)
-	if err != nil {
-		return q, "", err
+	var err error
+	offered := append([]string{formatJSON}, col.Formats...)
+	if ir.format, err = chooseFormat(r, offered...); err != nil {
+		return ir, err
 	}
-	q.Limit = defaultLimit
-	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return q, "", badParam("limit", "%q must be a whole number of at least 1", s)
+	if ir.query, err = parseFilters(v, col.ID); err != nil {
+		return ir, err
+	}
+	if ir.query.Limit, err = parseLimit(v); err != nil {
+		return ir, err
+	}
+	if ir.query.Offset, err = parseOffset(v); err != nil {
+		return ir, err
+	}
+	if ir.query.Sort, err = parseSortby(v, col); err != nil {
+		return ir, err
+	}
+	if ir.shape.properties, err = parseProperties(v, col); err != nil {
+		return ir, err
+	}
+	if ir.shape.skipGeometry, err = parseSkipGeometry(v); err != nil {
+		return ir, err
+	}
+	if ir.format == formatCSV {
+		// The CSV is the import format: every column, and no geometry (the
+		// places are named by id).
+		for _, name := range []string{"properties", "skipGeometry"} {
+			if v.Has(name) {
+				return ir, badParam(name, "applies to GeoJSON; the CSV is the import format and always has every column")
+			}
 		}
-		q.Limit = min(n, maxLimit)
 	}
-	if s := v.Get("offset"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return q, "", badParam("offset", "%q must be a whole number of at least 0", s)
+	if ir.simplify, err = parseSimplify(v, col.ID); err != nil {
+		return ir, err
+	}
+	return ir, nil
+}
+
+// parseLimit reads limit: at least 1; above maxLimit it is capped (OGC API –
+// Features lets a server cap rather than refuse) and numberReturned and the
+// next link say what was sent.
+func parseLimit(v url.Values) (int, error) {
+	s := v.Get("limit")
+	if s == "" {
+		return defaultLimit, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		if err != nil && len(s) > 0 && strings.Trim(s, "0123456789") == "" {
+			return maxLimit, nil // digits past int: capped like any large limit
 		}
-		q.Offset = n
+		return 0, badParam("limit", "%q must be a whole number of at least 1", s)
 	}
-	format := v.Get("f")
-	switch format {
-	case "", "json", "geojson":
-		format = "json"
-	case "csv":
-		if collection != "incidents" {
-			return q, "", badParam("f", "csv is available for the incidents collection; use json here")
+	return min(n, maxLimit), nil
+}
+
+// parseOffset reads offset: how many matching features to skip.
+func parseOffset(v url.Values) (int, error) {
+	s := v.Get("offset")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, badParam("offset", "%q must be a whole number of at least 0", s)
+	}
+	return n, nil
+}
+
+// parseSortby reads sortby: comma-separated sortable properties, each with
+// an optional + (ascending, the default) or - (descending) before it.
+func parseSortby(v url.Values, col catalog.Collection) ([]store.SortKey, error) {
+	s, ok := v["sortby"]
+	if !ok {
+		return nil, nil
+	}
+	if strings.TrimSpace(s[0]) == "" {
+		return nil, badParam("sortby", "is empty; give one or more of %s, each with - before it for descending", strings.Join(col.Sortables(), ", "))
+	}
+	var keys []store.SortKey
+	for _, part := range strings.Split(s[0], ",") {
+		name := strings.TrimSpace(part)
+		var k store.SortKey
+		switch {
+		case strings.HasPrefix(name, "-"):
+			k.Desc, name = true, name[1:]
+		case strings.HasPrefix(name, "+"):
+			name = name[1:]
 		}
-	default:
-		return q, "", badParam("f", "%q is not a format; use json or csv", format)
+		k.Property = name
+		p, known := col.Property(name)
+		switch {
+		case name == "":
+			return nil, badParam("sortby", "%q has an empty key; give properties separated by single commas", s[0])
+		case !known:
+			return nil, badParam("sortby", "%q is not a property of %s; it can be sorted by %s", name, col.ID, strings.Join(col.Sortables(), ", "))
+		case !p.Sortable:
+			return nil, badParam("sortby", "%s cannot be sorted on; %s can be sorted by %s", name, col.ID, strings.Join(col.Sortables(), ", "))
+		}
+		for _, prev := range keys {
+			if prev.Property == name {
+				return nil, badParam("sortby", "%s is given twice", name)
+			}
+		}
+		keys = append(keys, k)
 	}
-	return q, format, nil
+	return keys, nil
+}
+
+// parseProperties reads properties: the members of each feature's
+// properties to send, comma-separated; none given sends them all. An
+// empty value sends none (the ids and geometry only).
+func parseProperties(v url.Values, col catalog.Collection) ([]string, error) {
+	s, ok := v["properties"]
+	if !ok {
+		return nil, nil
+	}
+	names := []string{}
+	if strings.TrimSpace(s[0]) == "" {
+		return names, nil
+	}
+	for _, part := range strings.Split(s[0], ",") {
+		name := strings.TrimSpace(part)
+		if !slices.Contains(col.Members(), name) {
+			return nil, badParam("properties", "%q is not a property of %s's features; they have %s", name, col.ID, strings.Join(col.Members(), ", "))
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}
+
+// parseSkipGeometry reads skipGeometry=true|false.
+func parseSkipGeometry(v url.Values) (bool, error) {
+	s, ok := v["skipGeometry"]
+	if !ok {
+		return false, nil
+	}
+	switch s[0] {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, badParam("skipGeometry", "%q must be true or false", s[0])
 }
 
 // parseFilters reads the parameters that choose features, which the items
@@ -99,10 +229,10 @@ func parseFilters(v url.Values, collection string) (store.Query, error) {
 		q.FromDay, q.ToDay = from, to
 	}
 	var err error
-	if q.Categories, err = codesParam(v, "category", collection, []string{"incidents"}, data.Categories, "a category"); err != nil {
+	if q.Categories, err = codesParam(v, "category", collection, data.Categories, "a category"); err != nil {
 		return q, err
 	}
-	if q.Verifications, err = codesParam(v, "verification", collection, []string{"incidents"}, data.Verifications, "a verification code"); err != nil {
+	if q.Verifications, err = codesParam(v, "verification", collection, data.Verifications, "a verification code"); err != nil {
 		return q, err
 	}
 	if q.SourceIDs, err = idsParam(v, "source", collection); err != nil {
@@ -111,7 +241,7 @@ func parseFilters(v url.Values, collection string) (store.Query, error) {
 	if q.PlaceIDs, err = idsParam(v, "place", collection); err != nil {
 		return q, err
 	}
-	if q.Kinds, err = codesParam(v, "kind", collection, []string{"places", "areas"}, data.PlaceKinds, "a kind of place"); err != nil {
+	if q.Kinds, err = codesParam(v, "kind", collection, data.PlaceKinds, "a kind of place"); err != nil {
 		return q, err
 	}
 	if q.Text, err = textParam(v, collection); err != nil {
@@ -126,8 +256,8 @@ func textParam(v url.Values, collection string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	if !slices.Contains([]string{"incidents", "places", "areas"}, collection) {
-		return "", badParam("q", "text search is available on incidents, places and areas")
+	if only := catalog.With("q"); !slices.Contains(only, collection) {
+		return "", badParam("q", "text search is available on %s", strings.Join(only, ", "))
 	}
 	if !utf8.ValidString(s) {
 		return "", badParam("q", "is not valid UTF-8 text")
@@ -142,14 +272,14 @@ func textParam(v url.Values, collection string) (string, error) {
 	return s, nil
 }
 
-// codesParam reads a comma-separated list of codes that only the collections
-// `only` have (categories of incidents, kinds of places).
-func codesParam(v url.Values, name, collection string, only []string, codes []data.Code, what string) ([]string, error) {
+// codesParam reads a comma-separated list of codes that only some
+// collections take (categories of incidents, kinds of places).
+func codesParam(v url.Values, name, collection string, codes []data.Code, what string) ([]string, error) {
 	s := v.Get(name)
 	if s == "" {
 		return nil, nil
 	}
-	if !slices.Contains(only, collection) {
+	if only := catalog.With(name); !slices.Contains(only, collection) {
 		return nil, badParam(name, "only %s can be filtered by %s", strings.Join(only, " and "), name)
 	}
 	var out []string
@@ -170,8 +300,8 @@ func idsParam(v url.Values, name, collection string) ([]string, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if collection != "incidents" {
-		return nil, badParam(name, "only incidents can be filtered by %s", name)
+	if only := catalog.With(name); !slices.Contains(only, collection) {
+		return nil, badParam(name, "only %s can be filtered by %s", strings.Join(only, " and "), name)
 	}
 	if !utf8.ValidString(s) {
 		return nil, badParam(name, "is not valid UTF-8 text")

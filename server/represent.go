@@ -339,7 +339,7 @@ const dataVersionKey = "borderline.dataVersion"
 // reprKey names a response: build, data version, day, the scheme and host
 // (links are absolute) and the URL as asked.
 func reprKey(r *http.Request, version string) string {
-	return buildID + "|" + version + "|" + time.Now().UTC().Format("2006-01-02") + "|" + requestBase(r) + "|" + r.URL.Path + "?" + r.URL.RawQuery
+	return buildID + "|" + version + "|" + time.Now().UTC().Format("2006-01-02") + "|" + requestBase(r) + "|" + negotiatedBy(r) + "|" + r.URL.Path + "?" + r.URL.RawQuery
 }
 
 func etagOf(key string) []string {

@@ -112,6 +112,8 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	data("/collections/:id/items", s.items)
 	data("/collections/:id/items/:fid", s.item)
 	data("/collections/:id/counts", s.counts)
+	data("/collections/:id/queryables", s.queryables)
+	data("/collections/:id/sortables", s.sortables)
 	data("/cite", s.cite)
 	data("/stories", s.stories)
 	data("/stories/:id", s.story)

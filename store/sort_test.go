@@ -175,7 +175,9 @@ func TestCSVFollowsSortby(t *testing.T) {
 	if matched == 0 || len(list) != matched {
 		t.Fatalf("%d incidents of %d", len(list), matched)
 	}
-	if !slices.IsSortedFunc(list, func(a, b data.Incident) int { return cmp.Or(strings.Compare(a.Title, b.Title), strings.Compare(a.ID, b.ID)) }) {
+	if !slices.IsSortedFunc(list, func(a, b data.Incident) int {
+		return cmp.Or(strings.Compare(a.Title, b.Title), strings.Compare(a.ID, b.ID))
+	}) {
 		t.Error("the CSV's incidents are not in the sortby's order")
 	}
 }
