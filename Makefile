@@ -5,7 +5,7 @@ BIN     := bin/borderline
 ADDR    ?= 127.0.0.1:8080
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 
-.PHONY: all build run test test-go test-e2e lint deps tools bench scale-db bench-db load clean
+.PHONY: all build run test test-go test-e2e lint deps tools bench scale-db bench-db load clean fuzz
 
 all: build
 
@@ -47,7 +47,19 @@ tools:
 test-e2e: build tools
 	BORDERLINE_BIN=$(CURDIR)/$(BIN) node --test e2e/
 
-test: lint test-go test-e2e
+# Every parser of what clients send, fuzzed briefly in make test (the seeds
+# run in test-go too): make fuzz FUZZTIME=10m for a longer run. Crashers are
+# written to the package's testdata/fuzz/ and then run as seeds for good.
+FUZZTIME ?= 4s
+FUZZ_TARGETS := ./server:FuzzParseBBox ./server:FuzzParseDatetime ./server:FuzzParseSortby ./data:FuzzReadIncidentsCSV
+fuzz: deps $(PRECOMPRESSED)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) >/tmp/borderline-fuzz.log 2>&1 || { cat /tmp/borderline-fuzz.log; exit 1; }; \
+	done
+
+test: lint test-go fuzz test-e2e
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
