@@ -77,7 +77,7 @@ type Queryable struct {
 type Schema struct {
 	Queryables []Queryable
 	// Spatial compiles a spatial predicate between the geometry property
-	// and a literal. op is the cql2-json name ("s_intersects", …), with the
+	// and a literal. op is the lower-case cql2-json name ("s_intersects"), with the
 	// property always first (S_WITHIN(literal, p) arrives as s_contains).
 	// g is an orb.Bound for BBOX(…), otherwise orb.Point, orb.MultiPoint,
 	// orb.LineString, orb.MultiLineString, orb.Polygon or orb.MultiPolygon.
@@ -85,7 +85,8 @@ type Schema struct {
 	// Temporal compiles a temporal predicate between an item's TypeInterval
 	// property and a literal spanning the days from..to, both inclusive, as
 	// days since 1970-01-01; nil is an open end ('..'). An instant literal
-	// has from == to. op is the cql2-json name with the property first
+	// has from == to. op is the lower-case cql2-json name ("t_metby", not
+	// the schema's "t_metBy") with the property first
 	// (T_BEFORE(literal, p) arrives as t_after). DayRange compiles op for an
 	// interval kept in two day-number columns.
 	Temporal func(property, op string, from, to *int64) (string, []any, error)
@@ -171,7 +172,8 @@ func (c *compiler) join(args []Expr, sep string) (string, error) {
 	return "(" + strings.Join(parts, sep) + ")", nil
 }
 
-// column returns the SQL of a single-valued property for a scalar predicate.
+// scalar finds a property that scalar predicates apply to: one with a
+// column or members, not a geometry or an interval.
 func (c *compiler) scalar(p *Property) (*Queryable, error) {
 	q, err := c.queryable(p)
 	if err != nil {
