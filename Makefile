@@ -51,7 +51,8 @@ test-e2e: build tools
 # run in test-go too): make fuzz FUZZTIME=10m for a longer run. Crashers are
 # written to the package's testdata/fuzz/ and then run as seeds for good.
 FUZZTIME ?= 4s
-FUZZ_TARGETS := ./server:FuzzParseBBox ./server:FuzzParseDatetime ./server:FuzzParseSortby ./data:FuzzReadIncidentsCSV
+FUZZ_TARGETS := ./server:FuzzParseBBox ./server:FuzzParseDatetime ./server:FuzzParseSortby ./data:FuzzReadIncidentsCSV \
+	./cql2:FuzzParseText ./cql2:FuzzParseJSON
 fuzz: deps $(PRECOMPRESSED)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

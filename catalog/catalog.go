@@ -86,7 +86,7 @@ type Collection struct {
 }
 
 // CommonParams are the parameters every collection's items take.
-var CommonParams = []string{"bbox", "datetime", "limit", "offset", "sortby", "properties", "skipGeometry", "f"}
+var CommonParams = []string{"bbox", "datetime", "limit", "offset", "sortby", "properties", "skipGeometry", "filter", "filter-lang", "filter-crs", "f"}
 
 // ItemParams are all the parameters of the items of c, in the order an error
 // lists them.

@@ -8,8 +8,9 @@
 // GeoJSON literals; temporal predicates (all fifteen T_ operators) with
 // DATE, TIMESTAMP and INTERVAL literals, '..' being an open end. Not
 // supported, each with a clear error: CASEI, ACCENTI, arithmetic, array
-// predicates, custom functions, GEOMETRYCOLLECTION, 3D coordinates and
-// INTERVAL(property, property).
+// predicates, custom functions, GEOMETRYCOLLECTION, 3D coordinates, and
+// an INTERVAL of a property and a literal. INTERVAL(start, end) of two date
+// properties compares with a literal instant or interval.
 //
 // Use:
 //

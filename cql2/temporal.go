@@ -29,6 +29,12 @@ func (c *compiler) temporal(e *Temporal) (string, error) {
 		return "", &TypeError{Msg: fmt.Sprintf("unknown temporal predicate %q", op)}
 	}
 	name := strings.ToUpper(op)
+	if iv, ok := e.Left.(*Interval); ok && isProp(iv.Start) && isProp(iv.End) {
+		return c.propertyInterval(op, name, iv, e.Right)
+	}
+	if iv, ok := e.Right.(*Interval); ok && isProp(iv.Start) && isProp(iv.End) {
+		return c.propertyInterval(temporalConverse[op], name, iv, e.Left)
+	}
 	p, ok := e.Left.(*Property)
 	lit := e.Right
 	if !ok {
@@ -102,6 +108,52 @@ func (c *compiler) temporal(e *Temporal) (string, error) {
 
 func isProp(e Expr) bool { _, ok := e.(*Property); return ok }
 
+// propertyInterval compiles op between an item's interval given by two date
+// properties, INTERVAL(start, end), and a literal instant or interval.
+func (c *compiler) propertyInterval(op, name string, iv *Interval, lit Expr) (string, error) {
+	var cols [2]string
+	for i, end := range []Expr{iv.Start, iv.End} {
+		q, err := c.queryable(end.(*Property))
+		if err != nil {
+			return "", err
+		}
+		if q.Type != TypeDate || q.Column == "" || q.Member != "" {
+			return "", &TypeError{Property: q.Name, Msg: fmt.Sprintf("is not a date with one value, so it cannot bound an interval in %s", name)}
+		}
+		cols[i] = q.Column
+	}
+	var from, to *int64
+	instant := false
+	switch l := lit.(type) {
+	case *Date, *Timestamp:
+		d, _ := day(l)
+		from, to, instant = &d, &d, true
+	case *Interval:
+		if isProp(l.Start) || isProp(l.End) {
+			return "", &TypeError{Msg: fmt.Sprintf("%s between two intervals of properties is not supported; compare one with DATE(…), TIMESTAMP(…) or INTERVAL(…)", name)}
+		}
+		if l.Start != nil {
+			d, _ := day(l.Start)
+			from = &d
+		}
+		if l.End != nil {
+			d, _ := day(l.End)
+			to = &d
+		}
+		if from != nil && to != nil && *from > *to {
+			return "", &TypeError{Msg: fmt.Sprintf("the interval in %s ends before it starts", name)}
+		}
+	default:
+		return "", &TypeError{Msg: fmt.Sprintf("%s compares an interval with %s; expected DATE(…), TIMESTAMP(…) or INTERVAL(…)", name, describeLit(lit))}
+	}
+	if instant && intervalOnly[op] {
+		return "", &TypeError{Msg: fmt.Sprintf("%s compares two intervals; use INTERVAL(…) rather than an instant, or T_INTERSECTS", name)}
+	}
+	sql, args := dayRelation(op, cols[0], cols[1], from, to, func(d int64) any { return dayText(d) })
+	c.args = append(c.args, args...)
+	return sql, nil
+}
+
 func (c *compiler) intervalOfProperties(name string) error {
 	var names []string
 	for _, q := range c.s.Queryables {
@@ -109,7 +161,7 @@ func (c *compiler) intervalOfProperties(name string) error {
 			names = append(names, q.Name)
 		}
 	}
-	return &TypeError{Msg: fmt.Sprintf("%s with INTERVAL(property, property) is not supported; name a temporal queryable instead (%s)", name, strings.Join(names, ", "))}
+	return &TypeError{Msg: fmt.Sprintf("%s with an INTERVAL of a property and a date is not supported; use two date properties, or a temporal queryable (%s)", name, strings.Join(names, ", "))}
 }
 
 // DayRange compiles a temporal operator (a cql2-json name such as

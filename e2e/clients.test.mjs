@@ -46,8 +46,15 @@ test('the OpenAPI definition is valid OpenAPI 3.0 and lists every collection rou
   }
 });
 
-test('OWSLib reads the landing page, conformance, every collection, queryables and items', () => {
-  const seen = JSON.parse(run(PYTHON, [path.join(ROOT, 'e2e/clients/owslib_read.py'), server.base]));
+// The three filters of the README, as a journalist would write them.
+const FILTERS = {
+  ryanggang: "province = 'Ryanggang' AND in_force_from >= DATE('2020-08-26')",
+  arrests: "category = 'arrests' AND verification = 'single_source'",
+  hyesan: "S_INTERSECTS(geometry, BBOX(127.9, 41.2, 128.4, 41.6)) AND T_INTERSECTS(in_force, INTERVAL('2021-03-01', '2021-03-31'))",
+};
+
+test('OWSLib reads the landing page, conformance, every collection, queryables and items', async () => {
+  const seen = JSON.parse(run(PYTHON, [path.join(ROOT, 'e2e/clients/owslib_read.py'), server.base, FILTERS.arrests]));
   assert.equal(seen.landing, 'Borderline');
   for (const rel of ['service-desc', 'conformance', 'data']) assert.ok(seen.landing_rels.includes(rel), `the landing page has no ${rel} link`);
   assert.equal(seen.openapi, '3.0.3');
@@ -60,6 +67,21 @@ test('OWSLib reads the landing page, conformance, every collection, queryables a
   }
   assert.ok(seen.collections.incidents.queryables.includes('category'));
   assert.ok(seen.hyesan_march_2021.length > 0, 'nothing in a box around Hyesan in March 2021');
+  const plain = await getJSON(server.base, '/collections/incidents/items?category=arrests&verification=single_source&limit=1000');
+  assert.ok(plain.numberMatched > 0);
+  assert.deepEqual(seen.filter.ids, plain.features.map((f) => f.id).sort(), 'OWSLib\'s CQL2 filter selects what the plain parameters do');
+});
+
+test('the README\'s three filters select what the plain parameters do', async () => {
+  const q = (query) => getJSON(server.base, `/collections/incidents/items?limit=1000&${query}`);
+  const ids = (fc) => fc.features.map((f) => f.id).sort();
+  const hyesan = await q(`filter=${encodeURIComponent(FILTERS.hyesan)}`);
+  const hyesanPlain = await q('bbox=127.9,41.2,128.4,41.6&datetime=2021-03-01/2021-03-31');
+  assert.ok(hyesan.numberMatched > 0);
+  assert.deepEqual(ids(hyesan), ids(hyesanPlain));
+  const ryanggang = await q(`filter=${encodeURIComponent(FILTERS.ryanggang)}`);
+  assert.ok(ryanggang.numberMatched > 0);
+  for (const f of ryanggang.features) assert.ok(f.properties.in_force_from >= '2020-08-26', f.id);
 });
 
 test('GDAL reads every feature of every collection, with its attributes', async () => {
@@ -74,5 +96,19 @@ test('GDAL reads every feature of every collection, with its attributes', async 
     assert.equal(features, fc.numberMatched, `${id}: GDAL read ${features} features through the next links`);
     const firstProp = Object.keys(fc.features[0].properties).find((k) => typeof fc.features[0].properties[k] === 'string' && fc.features[0].properties[k]);
     assert.ok(firstProp === undefined || out.includes(`${firstProp}:`), `${id}: GDAL sees no ${firstProp} field\n${out}`);
+  }
+  // GDAL passes what it can of -where to the server: Debian's GDAL 3.6
+  // sends an equality on a queryable as a query parameter (category=arrests)
+  // and a date range as datetime, and tests the rest itself (it sends no
+  // CQL2 filter= before 3.7). Either way it must read what the server's own
+  // filter selects.
+  for (const [where, filter] of [
+    ["category = 'arrests'", "category = 'arrests'"],
+    ["title LIKE 'Hyesan%' AND date_start >= '2021-01-01'", "title LIKE 'Hyesan%' AND date_start >= DATE('2021-01-01')"],
+  ]) {
+    const want = await getJSON(server.base, `/collections/incidents/items?limit=1000&filter=${encodeURIComponent(filter)}`);
+    assert.ok(want.numberMatched > 0, filter);
+    const out = run('ogrinfo', ['-ro', '-al', '-q', '-where', where, `OAPIF:${server.base}`, 'incidents']);
+    assert.equal((out.match(/^OGRFeature\(/gm) || []).length, want.numberMatched, where);
   }
 });

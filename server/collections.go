@@ -21,7 +21,18 @@ var conformance = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
 	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sortables",
+	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+	"http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+	// S_INTERSECTS with every geometry type; S_DISJOINT too, but not the
+	// other spatial functions, so not the spatial-functions class.
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+	"http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
 }
 
 // landing is "/": the map for a browser (it asks for text/html), the OGC
@@ -215,8 +226,10 @@ func propertiesSchema(col catalog.Collection, props []catalog.Property, geometry
 			"format": "geometry-" + string(col.Geometry), "description": "Test it with S_INTERSECTS"}
 	}
 	if geometry && col.Temporal {
-		members["datetime"] = map[string]any{"title": "The days it is in force", "x-ogc-role": "primary-instant",
-			"type": "string", "format": "date", "description": "The interval of days it is in force; test it with T_INTERSECTS, T_DURING, T_BEFORE, T_AFTER…"}
+		// An interval has no JSON Schema type of its own: two days, either
+		// end open (null).
+		members["in_force"] = map[string]any{"title": "in_force", "description": "The days it is in force, as an interval: test it with T_INTERSECTS, T_DURING, T_BEFORE, T_AFTER and the other temporal operators",
+			"type": "array", "minItems": 2, "maxItems": 2, "items": map[string]any{"type": []any{"string", "null"}, "format": "date"}}
 	}
 	return map[string]any{
 		"$schema":              "https://json-schema.org/draft/2020-12/schema",

@@ -24,7 +24,7 @@ import (
 
 // countParams are the query parameters of the counts, in the order error
 // messages list them: the filters of the items, bin and f.
-var countParams = []string{"bbox", "datetime", "category", "verification", "source", "place", "q", "bin", "f"}
+var countParams = []string{"bbox", "datetime", "category", "verification", "source", "place", "q", "filter", "filter-lang", "filter-crs", "bin", "f"}
 
 const (
 	// maxCountDays bounds a period counted by day (ten years; the chart of

@@ -17,6 +17,10 @@ type apiError struct {
 	Code        string `json:"code"`
 	Description string `json:"description"`
 	Parameter   string `json:"parameter,omitempty"`
+	// Position and Path locate a syntax error in a filter: the character
+	// of cql2-text (from 1), or the member of cql2-json.
+	Position int    `json:"position,omitempty"`
+	Path     string `json:"path,omitempty"`
 }
 
 func (e *apiError) Error() string { return e.Description }

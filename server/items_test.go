@@ -78,7 +78,7 @@ func TestQueryablesAndSortablesComeFromTheCatalog(t *testing.T) {
 			}
 			var got []string
 			for name, p := range doc.Properties {
-				if name == "geometry" || name == "datetime" {
+				if name == "geometry" || name == "in_force" {
 					continue
 				}
 				got = append(got, name)
@@ -222,5 +222,93 @@ func TestCatalogMatchesTheFeatures(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: the features have %v, the catalog %v", col.ID, got, want)
 		}
+	}
+}
+
+func TestCQL2Filter(t *testing.T) {
+	enc := url.QueryEscape
+	text := getFC(t, "/collections/incidents/items?limit=1000&filter="+enc("category = 'arrests' AND verification = 'single_source'"))
+	jsonFC := getFC(t, "/collections/incidents/items?limit=1000&filter-lang=cql2-json&filter="+
+		enc(`{"op":"and","args":[{"op":"=","args":[{"property":"category"},"arrests"]},{"op":"=","args":[{"property":"verification"},"single_source"]}]}`))
+	plain := getFC(t, "/collections/incidents/items?limit=1000&category=arrests&verification=single_source")
+	if text.NumberMatched == 0 || text.NumberMatched != plain.NumberMatched || jsonFC.NumberMatched != plain.NumberMatched {
+		t.Errorf("cql2-text %d, cql2-json %d, plain parameters %d", text.NumberMatched, jsonFC.NumberMatched, plain.NumberMatched)
+	}
+	// The next link keeps the filter.
+	page := getFC(t, "/collections/incidents/items?limit=2&filter-crs="+enc(crs84)+"&filter="+enc("S_INTERSECTS(geometry, BBOX(127.9,41.2,128.4,41.6))"))
+	var next string
+	for _, l := range page.Links {
+		if l.Rel == "next" {
+			next = l.Href
+		}
+	}
+	if page.NumberMatched < 3 || !strings.Contains(next, "filter=") {
+		t.Errorf("%d matched, next %q", page.NumberMatched, next)
+	}
+	// The counts take it too.
+	_, body := get(t, "/collections/incidents/counts?bin=month&filter="+enc("category = 'arrests' AND verification = 'single_source'"))
+	var counts struct{ Matched int }
+	json.Unmarshal(body, &counts)
+	if counts.Matched != plain.NumberMatched {
+		t.Errorf("counts matched %d, items %d", counts.Matched, plain.NumberMatched)
+	}
+}
+
+func TestHostileFilters(t *testing.T) {
+	for _, tc := range []struct {
+		query, param string
+		position     int
+	}{
+		{"filter=" + url.QueryEscape("title LIKE 'x"), "filter", 12},
+		{"filter=" + url.QueryEscape("category = 'arrests' AND (verification = 'official'"), "filter", 0},
+		{"filter=" + url.QueryEscape("nosuch = 1"), "filter", 0},
+		{"filter=" + url.QueryEscape("category = 'riots'"), "filter", 0},
+		{"filter=" + url.QueryEscape("title > 3"), "filter", 0},
+		{"filter=" + url.QueryEscape("summary LIKE 5"), "filter", 0},
+		{"filter=" + url.QueryEscape("S_WITHIN(geometry, POINT(128 41))"), "filter", 0},
+		{"filter=" + url.QueryEscape(strings.Repeat("(", 5000)+"id = 'x'"+strings.Repeat(")", 5000)), "filter", 0},
+		{"filter=" + url.QueryEscape("id IN ("+strings.Repeat("'a',", 2000)+"'a')"), "filter", 0},
+		{"filter=" + strings.Repeat("x", 9000), "filter", 0},
+		{"filter=", "filter", 0},
+		{"filter=%FF%FE", "filter", 0},
+		{"filter=" + url.QueryEscape("id = 'x'; DROP TABLE incident"), "filter", 0},
+		{"filter=" + url.QueryEscape(`{"op":"=","args":[{"property":"id"}]}`) + "&filter-lang=cql2-json", "filter", 0},
+		{"filter=" + url.QueryEscape(`{"op":`) + "&filter-lang=cql2-json", "filter", 0},
+		{"filter=" + url.QueryEscape("id = 'x'") + "&filter-lang=ecql", "filter-lang", 0},
+		{"filter=" + url.QueryEscape("id = 'x'") + "&filter-crs=EPSG:4326", "filter-crs", 0},
+		{"filter-lang=cql2-text", "filter-lang", 0},
+		{"filter-crs=" + url.QueryEscape(crs84), "filter-crs", 0},
+		{"filter=" + url.QueryEscape("id = 'x'") + "&filter=" + url.QueryEscape("id = 'y'"), "filter", 0},
+	} {
+		resp, body := get(t, "/collections/incidents/items?"+tc.query)
+		var e apiError
+		if resp.StatusCode != http.StatusBadRequest || json.Unmarshal(body, &e) != nil || e.Parameter != tc.param {
+			t.Errorf("%.80s: %d %.300s, want a 400 naming %s", tc.query, resp.StatusCode, body, tc.param)
+			continue
+		}
+		if tc.position != 0 && e.Position != tc.position {
+			t.Errorf("%.80s: position %d, want %d (%s)", tc.query, e.Position, tc.position, e.Description)
+		}
+		if strings.Contains(e.Description, "cql2:") || strings.Contains(e.Description, "SELECT") {
+			t.Errorf("%.80s: the message speaks code: %s", tc.query, e.Description)
+		}
+	}
+	for _, path := range []string{
+		"/collections/provinces/items?filter=" + url.QueryEscape("S_INTERSECTS(geometry, POINT(128 41))"),
+		"/collections/border/items?filter=" + url.QueryEscape("T_INTERSECTS(in_force, DATE('2021-01-01'))"),
+		"/collections/incidents/counts?filter=" + url.QueryEscape("nosuch = 1"),
+	} {
+		if resp, body := get(t, path); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+}
+
+// GDAL 3.6 sends datetime=2021-01-01T/..: the day it names.
+func TestDatetimeAsGDALSendsIt(t *testing.T) {
+	gdal := getFC(t, "/collections/incidents/items?limit=1000&datetime=2021-01-01T%2F..")
+	plain := getFC(t, "/collections/incidents/items?limit=1000&datetime=2021-01-01%2F..")
+	if gdal.NumberMatched == 0 || gdal.NumberMatched != plain.NumberMatched {
+		t.Errorf("GDAL's form matched %d, the plain date %d", gdal.NumberMatched, plain.NumberMatched)
 	}
 }

@@ -86,6 +86,25 @@ func itemParamDoc(name string, col catalog.Collection) map[string]any {
 			map[string]any{"type": "array", "items": enumOf(col.Members()...)})
 	case "skipGeometry":
 		return queryParam(name, "true: send every feature's geometry as null. GeoJSON only.", map[string]any{"type": "boolean", "default": false})
+	case "filter":
+		var names []string
+		for _, p := range col.Queryables() {
+			names = append(names, p.Name)
+		}
+		if col.SpatialFilter {
+			names = append(names, "geometry")
+		}
+		if col.Temporal {
+			names = append(names, "in_force")
+		}
+		return queryParam(name, "A CQL2 filter (OGC API – Features Part 3) on the queryables ("+strings.Join(names, ", ")+
+			"; their types and code lists at queryables): comparisons, AND, OR, NOT, IS NULL, LIKE (case-sensitive), BETWEEN, IN"+
+			spatialDoc(col)+temporalDoc(col)+". Example: "+filterExample(col)+". A filter that cannot be read is a 400 giving the character where reading stopped.",
+			map[string]any{"type": "string", "maxLength": maxFilterLen})
+	case "filter-lang":
+		return queryParam(name, "The language of filter: cql2-text (the default) or cql2-json", map[string]any{"type": "string", "enum": []string{"cql2-text", "cql2-json"}, "default": "cql2-text"})
+	case "filter-crs":
+		return queryParam(name, "The coordinates of a filter's geometries: CRS84 (longitude, latitude), the only one", map[string]any{"type": "string", "enum": crs84Names, "default": crs84})
 	case "category":
 		return queryParam(name, "In one of these categories, comma-separated", codeList("categories", data.Categories))
 	case "verification":
@@ -125,6 +144,37 @@ func itemParamDoc(name string, col catalog.Collection) map[string]any {
 		return queryParam(name, desc+"; the Accept header chooses when f is not given", enumOf(append(formats, "geojson")...))
 	}
 	panic("openapi: no description of the items parameter " + name)
+}
+
+func spatialDoc(col catalog.Collection) string {
+	if !col.SpatialFilter {
+		return ""
+	}
+	return "; S_INTERSECTS and S_DISJOINT of geometry with BBOX, POINT, LINESTRING, POLYGON and their MULTI forms"
+}
+
+func temporalDoc(col catalog.Collection) string {
+	if !col.Temporal {
+		return ""
+	}
+	return "; T_INTERSECTS, T_DURING, T_BEFORE, T_AFTER and the other temporal operators of in_force (the days in force) with DATE, TIMESTAMP and INTERVAL"
+}
+
+func filterExample(col catalog.Collection) string {
+	switch col.ID {
+	case "incidents":
+		return "province = 'Ryanggang' AND in_force_from >= DATE('2020-08-26')"
+	case "places":
+		return "kind = 'city' AND border_distance_km < 5"
+	case "zones":
+		return "width_m >= 1000"
+	}
+	for _, p := range col.Queryables() {
+		if p.Name != "id" && p.Type == catalog.String {
+			return p.Name + " LIKE 'T%'"
+		}
+	}
+	return "id = '" + col.ID + "-1'"
 }
 
 func prefixed(prefix string, names []string) []string {

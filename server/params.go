@@ -1,6 +1,8 @@
 package server
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -13,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/borderline/borderline/catalog"
+	"github.com/borderline/borderline/cql2"
 	"github.com/borderline/borderline/data"
 	"github.com/borderline/borderline/store"
 )
@@ -247,7 +250,95 @@ func parseFilters(v url.Values, collection string) (store.Query, error) {
 	if q.Text, err = textParam(v, collection); err != nil {
 		return q, err
 	}
+	if q.Filter, err = parseFilter(v, collection); err != nil {
+		return q, err
+	}
 	return q, nil
+}
+
+// maxFilterLen bounds filter= (the parser has its own, smaller, limits on
+// nesting and list lengths).
+const maxFilterLen = 8 << 10
+
+// crs84Names are the ways filter-crs may name CRS84, the only one taken.
+var crs84Names = []string{crs84, "https://www.opengis.net/def/crs/OGC/1.3/CRS84", "OGC:CRS84", "[OGC:CRS84]"}
+
+// parseFilter reads filter (OGC API – Features Part 3): CQL2 in
+// filter-lang, cql2-text (the default) or cql2-json, with coordinates in
+// filter-crs, CRS84 only. It is compiled here, so that an unknown property
+// or a value that does not fit is a 400 before anything is read.
+func parseFilter(v url.Values, collection string) (*store.Filter, error) {
+	text, ok := v["filter"]
+	if !ok {
+		for _, name := range []string{"filter-lang", "filter-crs"} {
+			if v.Has(name) {
+				return nil, badParam(name, "is given without a filter")
+			}
+		}
+		return nil, nil
+	}
+	example := `category = 'arrests' AND verification = 'single_source'`
+	switch {
+	case strings.TrimSpace(text[0]) == "":
+		return nil, badParam("filter", "is empty; give a CQL2 expression such as %s", example)
+	case len(text[0]) > maxFilterLen:
+		return nil, badParam("filter", "is longer than %d bytes", maxFilterLen)
+	case !utf8.ValidString(text[0]):
+		return nil, badParam("filter", "is not valid UTF-8 text")
+	}
+	if crs, ok := v["filter-crs"]; ok && !slices.Contains(crs84Names, crs[0]) {
+		return nil, badParam("filter-crs", "%q is not offered; coordinates in a filter are longitude and latitude in %s", crs[0], crs84)
+	}
+	var e cql2.Expr
+	var err error
+	switch lang := v.Get("filter-lang"); lang {
+	case "", "cql2-text":
+		e, err = cql2.ParseText(text[0])
+	case "cql2-json":
+		e, err = cql2.ParseJSON([]byte(text[0]))
+	default:
+		return nil, badParam("filter-lang", "%q is not a filter language; use cql2-text (the default) or cql2-json", lang)
+	}
+	if err != nil {
+		return nil, filterError(err, collection)
+	}
+	f, err := store.CompileFilter(collection, e)
+	if err != nil {
+		return nil, filterError(err, collection)
+	}
+	return f, nil
+}
+
+// filterError says what is wrong with a filter in words a person can act
+// on, naming where.
+func filterError(err error, collection string) error {
+	var syntax *cql2.SyntaxError
+	var property *cql2.PropertyError
+	var typ *cql2.TypeError
+	switch {
+	case errors.As(err, &syntax):
+		where := ""
+		switch {
+		case syntax.Path != "":
+			where = " at " + syntax.Path
+		case syntax.Pos > 0:
+			where = fmt.Sprintf(" at character %d", syntax.Pos)
+		}
+		e := badParam("filter", "%s%s", syntax.Msg, where)
+		e.Position, e.Path = syntax.Pos, syntax.Path
+		return e
+	case errors.As(err, &property):
+		return badParam("filter", "%q is not a queryable of %s; it has %s (see /collections/%s/queryables)",
+			property.Name, collection, strings.Join(property.Known, ", "), collection)
+	case errors.As(err, &typ):
+		if typ.Property == "" {
+			return badParam("filter", "%s", typ.Msg)
+		}
+		return badParam("filter", "%s %s", typ.Property, typ.Msg)
+	case errors.Is(err, store.ErrFilterUnsupported):
+		return badParam("filter", "%s", strings.TrimPrefix(err.Error(), "cql2: "))
+	}
+	return fmt.Errorf("filter: %w", err)
 }
 
 // textParam reads q, the words of a search.
@@ -391,6 +482,10 @@ func parseDatetime(s string) (from, to *int64, err error) {
 }
 
 func parseDay(s string) (int64, error) {
+	// GDAL 3.6 (Debian 12's) sends a date as "2021-01-01T": the day it names.
+	if len(s) == len("2006-01-02T") && (s[10] == 'T' || s[10] == 't') {
+		s = s[:10]
+	}
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return data.DayNumber(t), nil
 	}

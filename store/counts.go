@@ -58,7 +58,12 @@ func (s *Store) Counts(ctx context.Context, q Query, bin Bin) (Counts, error) {
 		return Counts{}, errors.New("counts: the period needs a first and a last day, in order")
 	}
 	table := spanTable
-	if q.BBox != nil {
+	switch {
+	case q.Filter != nil && (q.BBox != nil || q.Filter.spaceOrTime):
+		table = rtreeRowsTable
+	case q.Filter != nil:
+		table = rowTable
+	case q.BBox != nil:
 		table = rtreeTable
 	}
 	f := filterIncidents(q, table)

@@ -21,8 +21,11 @@ type incidentTable struct {
 
 var (
 	rtreeTable = incidentTable{from: "incident_rtree r", id: "r.id", prefix: "r."}
-	rowTable   = incidentTable{from: "incident i", id: "i.rowid", prefix: "i."}
-	spanTable  = incidentTable{from: "incident i INDEXED BY incident_span", id: "i.rowid", prefix: "i."}
+	// rtreeRowsTable: the R*Tree drives, and each candidate's row is there
+	// for a filter that tests its other columns.
+	rtreeRowsTable = incidentTable{from: "incident_rtree r CROSS JOIN incident i ON i.rowid = r.id", id: "r.id", prefix: "r."}
+	rowTable       = incidentTable{from: "incident i", id: "i.rowid", prefix: "i."}
+	spanTable      = incidentTable{from: "incident i INDEXED BY incident_span", id: "i.rowid", prefix: "i."}
 )
 
 func (t incidentTable) col(name string) string { return t.prefix + name }
@@ -40,7 +43,11 @@ type incidentFilter struct {
 // columns (exact envelope, category, verification): one index search, no
 // incident rows read. Otherwise the incident table is read in order.
 func newIncidentFilter(q Query) incidentFilter {
-	if q.BBox != nil || q.FromDay != nil || q.ToDay != nil {
+	spaceOrTime := q.BBox != nil || q.FromDay != nil || q.ToDay != nil
+	switch {
+	case q.Filter != nil && (spaceOrTime || q.Filter.spaceOrTime):
+		return filterIncidents(q, rtreeRowsTable)
+	case spaceOrTime:
 		return filterIncidents(q, rtreeTable)
 	}
 	return filterIncidents(q, rowTable)
@@ -53,7 +60,7 @@ func filterIncidents(q Query, t incidentTable) incidentFilter {
 	col := t.col
 	var where []string
 	if q.BBox != nil {
-		if t != rtreeTable {
+		if t != rtreeTable && t != rtreeRowsTable {
 			panic("store: a bbox filter on " + t.from)
 		}
 		w, a := bboxClause("r.min_lon", "r.max_lon", "r.min_lat", "r.max_lat", *q.BBox)
@@ -114,6 +121,14 @@ func filterIncidents(q Query, t incidentTable) incidentFilter {
 			" UNION SELECT rowid FROM incident_fts_porter WHERE incident_fts_porter MATCH ?)")
 		f.args = append(f.args, `"`+w+`"*`, `"`+w+`"`)
 	}
+	if q.Filter != nil {
+		// The incident's row is i in rowTable and rtreeRowsTable, and a
+		// filter that tests space or time is only compiled with the latter.
+		if t != rowTable && t != rtreeRowsTable || q.Filter.spaceOrTime && t != rtreeRowsTable {
+			panic("store: a filter on " + t.from)
+		}
+		where, f.args = append(where, q.Filter.where), append(f.args, q.Filter.args...)
+	}
 	if len(where) > 0 {
 		f.cond = " WHERE " + strings.Join(where, " AND ")
 	}
@@ -138,7 +153,7 @@ func incidentQuery(q Query) (countSQL, idsSQL string, args []any, err error) {
 		return "", "", nil, err
 	}
 	from := f.from
-	if f.incidentTable != rowTable {
+	if f.incidentTable == rtreeTable {
 		// The search stays driven by the R*Tree; the sort keys are on the row.
 		from += " CROSS JOIN incident i ON i.rowid = " + f.id
 	}

@@ -60,7 +60,7 @@ func (x *incidentIndex) len() int { return len(x.dayFrom) }
 
 // answers reports whether the index can answer q: the filters it holds.
 func (x *incidentIndex) answers(q Query) bool {
-	return len(q.SourceIDs) == 0 && len(q.PlaceIDs) == 0 && q.Text == "" && len(q.Sort) == 0
+	return len(q.SourceIDs) == 0 && len(q.PlaceIDs) == 0 && q.Text == "" && len(q.Sort) == 0 && q.Filter == nil
 }
 
 // acquire read-locks x for a page; false if it was closed meanwhile.

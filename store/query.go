@@ -35,7 +35,9 @@ type Query struct {
 	Kinds []string // places and areas only: kind is one of these
 	// Sort orders the features by these keys, then by id; none is the
 	// collection's own order (incidents by first day in force).
-	Sort   []SortKey
+	Sort []SortKey
+	// Filter is a CQL2 filter compiled for the collection (CompileFilter).
+	Filter *Filter
 	Limit  int
 	Offset int
 }
@@ -65,6 +67,9 @@ func HasCollection(id string) bool {
 func (s *Store) Items(ctx context.Context, collection string, q Query) (Page, error) {
 	if !HasCollection(collection) {
 		return Page{}, ErrNotFound
+	}
+	if q.Filter != nil && q.Filter.collection != collection {
+		return Page{}, fmt.Errorf("query %s: a filter compiled for %s", collection, q.Filter.collection)
 	}
 	if collection == "incidents" {
 		return s.incidentItems(ctx, q)
@@ -125,6 +130,9 @@ func featureFilter(collection string, q Query) (string, []any) {
 		for _, k := range kinds {
 			args = append(args, k)
 		}
+	}
+	if q.Filter != nil {
+		where, args = append(where, q.Filter.where), append(args, q.Filter.args...)
 	}
 	return " WHERE " + strings.Join(where, " AND "), args
 }
