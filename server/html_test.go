@@ -251,3 +251,48 @@ func TestCellsReadAsReadersSeeThem(t *testing.T) {
 		t.Errorf("a Korean title is in %q", c.Lang)
 	}
 }
+
+// The definition says which answers come as HTML, so a generic client (or
+// a reader of the definition) knows f=html is there.
+func TestOpenAPIOffersHTMLWhereTheHandlersDo(t *testing.T) {
+	type param struct {
+		Name   string `json:"name"`
+		Schema struct {
+			Enum []string `json:"enum"`
+		} `json:"schema"`
+	}
+	_, body := get(t, "/api")
+	var doc struct {
+		Paths map[string]struct {
+			Get struct {
+				Parameters []param `json:"parameters"`
+				Responses  map[string]struct {
+					Content map[string]any `json:"content"`
+				} `json:"responses"`
+			} `json:"get"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{"/collections"}
+	for _, id := range catalog.IDs() {
+		for _, p := range []string{"", "/items", "/items/{featureId}", "/queryables", "/sortables"} {
+			paths = append(paths, "/collections/"+id+p)
+		}
+	}
+	for _, p := range paths {
+		op := doc.Paths[p].Get
+		if _, ok := op.Responses["200"].Content["text/html"]; !ok {
+			t.Errorf("%s: the 200 response has no text/html", p)
+		}
+		i := slices.IndexFunc(op.Parameters, func(q param) bool { return q.Name == "f" })
+		if i < 0 || !slices.Contains(op.Parameters[i].Schema.Enum, "html") {
+			t.Errorf("%s: f does not offer html", p)
+		}
+	}
+	_, body = get(t, "/conformance")
+	if !bytes.Contains(body, []byte(`"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html"`)) {
+		t.Errorf("the HTML class is not declared: %s", body)
+	}
+}
