@@ -138,7 +138,8 @@ func cellOf(p catalog.Property, raw json.RawMessage) cell {
 			if len(items) == 0 {
 				return cell{Empty: true}
 			}
-			return cell{Items: items}
+			// Reports run to a headline each: a column wide enough to read.
+			return cell{Items: items, Prose: p.Name == "sources"}
 		}
 	case catalog.Boolean:
 		var b bool
