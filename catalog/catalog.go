@@ -43,7 +43,10 @@ const (
 // Property is one member of the features' properties, or a derived value
 // that can be filtered on (Virtual) without being a member.
 type Property struct {
-	Name        string
+	Name string
+	// Label is what a reader sees the property called (a column heading of
+	// the HTML pages): Name is for programs.
+	Label       string
 	Type        Type
 	Description string
 	// Codes: the values it takes, when it is one of a code list.

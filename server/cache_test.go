@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -82,8 +83,9 @@ func fetch(t *testing.T, url string, header ...string) (*http.Response, []byte) 
 }
 
 // What a cache in front needs of a data answer: a policy, a validator per
-// URL and data version shared by gzip and identity, 304, Vary only on the
-// encoding, and the same bytes each time.
+// URL and data version shared by gzip and identity, 304, Vary on the
+// encoding and on Accept (a browser gets the items as HTML), and the same
+// bytes each time.
 func TestDataAnswersAreCacheable(t *testing.T) {
 	ts, st := seededServer(t, false, WithCachePolicy(CachePolicy{MaxAge: 90 * time.Second, StaleWhileRevalidate: time.Hour}))
 	const path = "/collections/incidents/items?datetime=2020-08-26&limit=5"
@@ -95,8 +97,8 @@ func TestDataAnswersAreCacheable(t *testing.T) {
 	if got, want := h.Get("Cache-Control"), "public, max-age=90, stale-while-revalidate=3600"; got != want {
 		t.Errorf("Cache-Control %q, want %q", got, want)
 	}
-	if got := h.Values("Vary"); len(got) != 1 || got[0] != "Accept-Encoding" {
-		t.Errorf("Vary %q, want only Accept-Encoding", got)
+	if got := h.Values("Vary"); !slices.Equal(got, []string{"Accept", "Accept-Encoding"}) {
+		t.Errorf("Vary %q, want Accept and Accept-Encoding", got)
 	}
 	etag := h.Get("ETag")
 	if !strings.HasPrefix(etag, `W/"`) {

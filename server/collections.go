@@ -19,6 +19,7 @@ import (
 var conformance = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
@@ -76,6 +77,11 @@ type collectionDoc struct {
 	Extent      any      `json:"extent,omitempty"`
 	ItemType    string   `json:"itemType"`
 	CRS         []string `json:"crs"`
+
+	// The extent again, for the HTML page: the box (minLon, minLat,
+	// maxLon, maxLat) and the first and last days ("" for open).
+	BBox     []float64 `json:"-"`
+	Interval [2]string `json:"-"`
 }
 
 func (s *Server) collectionDoc(ctx context.Context, base string, col catalog.Collection) (collectionDoc, error) {
@@ -83,6 +89,7 @@ func (s *Server) collectionDoc(ctx context.Context, base string, col catalog.Col
 	doc := collectionDoc{ID: col.ID, Title: col.Title, Description: col.Description, ItemType: "feature", CRS: []string{crs84},
 		Links: []link{
 			{Href: self, Rel: "self", Type: jsonType, Title: "This collection"},
+			{Href: self + "?f=html", Rel: "alternate", Type: htmlType, Title: "This collection as HTML"},
 			{Href: self + "/items", Rel: "items", Type: geoJSONType, Title: col.Title + " as GeoJSON"},
 		}}
 	for _, f := range col.Formats {
@@ -102,17 +109,20 @@ func (s *Server) collectionDoc(ctx context.Context, base string, col catalog.Col
 	}
 	extent := map[string]any{}
 	if ext.BBox != nil {
-		extent["spatial"] = map[string]any{"bbox": [][]float64{{ext.BBox.Min.Lon(), ext.BBox.Min.Lat(), ext.BBox.Max.Lon(), ext.BBox.Max.Lat()}}, "crs": crs84}
+		doc.BBox = []float64{ext.BBox.Min.Lon(), ext.BBox.Min.Lat(), ext.BBox.Max.Lon(), ext.BBox.Max.Lat()}
+		extent["spatial"] = map[string]any{"bbox": [][]float64{doc.BBox}, "crs": crs84}
 	}
 	if ext.FromDay != nil || ext.ToDay != nil {
 		interval := []*string{nil, nil}
 		if ext.FromDay != nil {
 			v := data.FromDayNumber(*ext.FromDay).Format(time.RFC3339)
 			interval[0] = &v
+			doc.Interval[0] = data.FormatDate(data.FromDayNumber(*ext.FromDay))
 		}
 		if ext.ToDay != nil {
 			v := data.FromDayNumber(*ext.ToDay).Format(time.RFC3339)
 			interval[1] = &v
+			doc.Interval[1] = data.FormatDate(data.FromDayNumber(*ext.ToDay))
 		}
 		extent["temporal"] = map[string]any{"interval": [][]*string{interval}, "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
 	}
@@ -123,7 +133,8 @@ func (s *Server) collectionDoc(ctx context.Context, base string, col catalog.Col
 }
 
 func (s *Server) collections(c echo.Context) error {
-	if _, err := chooseFormat(c.Request(), formatJSON); err != nil {
+	format, err := negotiateFormat(c, formatJSON, formatHTML)
+	if err != nil {
 		return err
 	}
 	base := baseURL(c)
@@ -135,8 +146,14 @@ func (s *Server) collections(c echo.Context) error {
 		}
 		docs = append(docs, doc)
 	}
+	if format == formatHTML {
+		return s.renderHTML(c, "collections", collectionsPage(docs, c.Request()))
+	}
 	return c.JSON(http.StatusOK, map[string]any{
-		"links":       []link{{Href: base + "/collections", Rel: "self", Type: jsonType, Title: "The collections"}},
+		"links": []link{
+			{Href: base + "/collections", Rel: "self", Type: jsonType, Title: "The collections"},
+			{Href: base + "/collections?f=html", Rel: "alternate", Type: htmlType, Title: "The collections as HTML"},
+		},
 		"collections": docs,
 	})
 }
@@ -159,12 +176,16 @@ func (s *Server) collection(c echo.Context) error {
 	if err := onlyParams(c.QueryParams(), "f"); err != nil {
 		return err
 	}
-	if _, err := chooseFormat(c.Request(), formatJSON); err != nil {
+	format, err := negotiateFormat(c, formatJSON, formatHTML)
+	if err != nil {
 		return err
 	}
 	doc, err := s.collectionDoc(c.Request().Context(), baseURL(c), col)
 	if err != nil {
 		return err
+	}
+	if format == formatHTML {
+		return s.renderHTML(c, "collection", collectionPage(col, doc, c.Request()))
 	}
 	return c.JSON(http.StatusOK, doc)
 }
@@ -198,12 +219,21 @@ func (s *Server) propertySchema(c echo.Context, what, title string, props func(c
 	if err := onlyParams(c.QueryParams(), "f"); err != nil {
 		return err
 	}
-	if _, err := chooseFormat(c.Request(), formatJSON); err != nil {
+	format, err := negotiateFormat(c, formatJSON, formatHTML)
+	if err != nil {
 		return err
 	}
 	base := baseURL(c)
-	doc := propertiesSchema(col, props(col), what == "queryables")
-	doc["$id"] = base + "/collections/" + url.PathEscape(col.ID) + "/" + what
+	chosen := props(col)
+	doc := propertiesSchema(col, chosen, what == "queryables")
+	if format == formatHTML {
+		return s.renderHTML(c, "properties", propertiesPage(col, what, chosen, doc, c.Request()))
+	}
+	// A JSON Schema has no member for links (a strict validator refuses
+	// unknown keywords): the HTML is linked from the header (RFC 8288).
+	self := base + "/collections/" + url.PathEscape(col.ID) + "/" + what
+	c.Response().Header().Add("Link", `<`+self+`?f=html>; rel="alternate"; type="text/html"`)
+	doc["$id"] = self
 	doc["title"] = col.Title
 	doc["description"] = fmt.Sprintf(title, col.Title)
 	var buf bytes.Buffer

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/labstack/echo/v4"
 )
 
 // The formats a resource of the data service comes in. Which ones a
@@ -42,6 +44,26 @@ func chooseFormat(r *http.Request, offered ...string) (string, error) {
 		return f, nil
 	}
 	return offered[0], nil
+}
+
+// negotiateFormat is chooseFormat for a handler's request, saying in the answer
+// when the Accept header chose it.
+func negotiateFormat(c echo.Context, offered ...string) (string, error) {
+	f, err := chooseFormat(c.Request(), offered...)
+	if err == nil && len(offered) > 1 {
+		varyOnAccept(c)
+	}
+	return f, err
+}
+
+// varyOnAccept tells caches in front (a browser's, nginx, a CDN) that the
+// answer at this URL depends on Accept, as the server's own cache keeps it
+// (negotiatedBy), so a browser's HTML is never served to a script. An answer
+// f= chose does not depend on it.
+func varyOnAccept(c echo.Context) {
+	if !hasParam(c.Request().URL.RawQuery, "f") {
+		c.Response().Header().Add("Vary", "Accept")
+	}
 }
 
 // acceptedFormat is the format among offered that an Accept header prefers

@@ -3,7 +3,9 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/borderline/borderline/catalog"
 	"github.com/borderline/borderline/data"
 	"github.com/borderline/borderline/store"
 )
@@ -24,14 +27,18 @@ func (s *Server) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	varyOnAccept(c)
 	if err := s.checkIDs(c.Request().Context(), ir.query); err != nil {
 		return err
 	}
 	if col.ID == "incidents" {
 		addCiteAs(c)
 	}
-	if ir.format == formatCSV {
+	switch ir.format {
+	case formatCSV:
 		return s.writeItemsCSV(c, col.ID, ir.query)
+	case formatHTML:
+		return s.writeItemsHTML(c, col, ir)
 	}
 	return s.writeItemsGeoJSON(c, col.ID, ir)
 }
@@ -98,12 +105,47 @@ func (s *Server) writeItemsGeoJSON(c echo.Context, id string, ir itemsRequest) e
 	return sendOwned(c, geoJSONType, body)
 }
 
+// writeItemsHTML answers a page of features as a table: the same page of
+// the store as the GeoJSON, cut to the properties asked for. The geometry is
+// not shown, so it is neither simplified nor skipped.
+func (s *Server) writeItemsHTML(c echo.Context, col catalog.Collection, ir itemsRequest) error {
+	var page htmlPage
+	q := ir.query
+	err := s.store.ItemsFunc(c.Request().Context(), col.ID, q, func(p store.Page) error {
+		features := make([]feature, len(p.Features))
+		for i, raw := range p.Features {
+			shaped, err := ir.shape.apply(raw)
+			if err != nil {
+				return err
+			}
+			// Decoded while the store holds the page: the features may
+			// point into its memory.
+			if err := json.Unmarshal(shaped, &features[i]); err != nil {
+				return fmt.Errorf("read feature %d of %s: %w", i, col.ID, err)
+			}
+		}
+		c.Set(dataVersionKey, p.Version)
+		links := s.pageLinks(c, col.ID, q, p.Matched, len(p.Features), formatHTML)
+		page = itemsPage(col, features, ir.shape.properties, p.Matched, q, links, c.Request())
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.renderHTML(c, "items", page)
+}
+
 // pageLinks are the links of one page of items: self, the collection, the
-// CSV alternate, and next/prev (in the page's own format) where there are more.
+// page in the other formats, and next/prev (in the page's own format) where
+// there are more.
 func (s *Server) pageLinks(c echo.Context, id string, q store.Query, matched, returned int, format string) []link {
 	pageFormat, pageType := "", geoJSONType
-	if format == "csv" {
+	switch format {
+	case formatCSV:
 		pageFormat, pageType = "csv", "text/csv"
+	case formatHTML:
+		// As asked: a browser gets HTML without f=, and its links stay so.
+		pageFormat, pageType = c.QueryParam("f"), htmlType
 	}
 	values := c.QueryParams()
 	base := baseURL(c)
@@ -126,7 +168,13 @@ func (s *Server) pageLinks(c echo.Context, id string, q store.Query, matched, re
 		{Href: pageURL(q.Offset, pageFormat), Rel: "self", Type: pageType, Title: "This page"},
 		{Href: base + "/collections/" + id, Rel: "collection", Type: jsonType, Title: "The collection"},
 	}
-	if format != "csv" && id == "incidents" {
+	switch format {
+	case formatJSON:
+		links = append(links, link{Href: pageURL(q.Offset, formatHTML), Rel: "alternate", Type: htmlType, Title: "This page as HTML"})
+	case formatHTML:
+		links = append(links, link{Href: pageURL(q.Offset, formatJSON), Rel: "alternate", Type: geoJSONType, Title: "This page as GeoJSON"})
+	}
+	if format != formatCSV && id == "incidents" {
 		links = append(links, link{Href: pageURL(q.Offset, "csv"), Rel: "alternate", Type: csvType, Title: "This page as CSV"})
 	}
 	if q.Offset+returned < matched {
@@ -151,7 +199,8 @@ func (s *Server) item(c echo.Context) error {
 	if err := onlyParams(c.QueryParams(), params...); err != nil {
 		return err
 	}
-	if _, err := chooseFormat(c.Request(), formatJSON); err != nil {
+	format, err := negotiateFormat(c, formatJSON, formatHTML)
+	if err != nil {
 		return err
 	}
 	tol, err := parseSimplify(c.QueryParams(), id)
@@ -168,6 +217,13 @@ func (s *Server) item(c echo.Context) error {
 	if id == "incidents" {
 		addCiteAs(c)
 	}
+	if format == formatHTML {
+		var f feature
+		if err := json.Unmarshal(b, &f); err != nil {
+			return fmt.Errorf("read feature %s of %s: %w", fid, id, err)
+		}
+		return s.renderHTML(c, "item", itemPage(col, f, c.Request()))
+	}
 	if tol > 0 {
 		if b, err = s.shapes.simplified(b, tol); err != nil {
 			return err
@@ -180,6 +236,7 @@ func (s *Server) item(c echo.Context) error {
 	}
 	links := []link{
 		{Href: self, Rel: "self", Type: geoJSONType},
+		{Href: base + "/collections/" + id + "/items/" + url.PathEscape(fid) + "?f=html", Rel: "alternate", Type: htmlType, Title: "This feature as HTML"},
 		{Href: base + "/collections/" + id, Rel: "collection", Type: "application/json"},
 	}
 	// Splice the links into the stored feature: it ends with '}'.

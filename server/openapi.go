@@ -136,8 +136,8 @@ func itemParamDoc(name string, col catalog.Collection) map[string]any {
 			"Omit for full precision. Half a screen pixel is invisible: 500 for a map at zoom 6–7 (0.9–1.8 km a pixel at 41° N), 250 at zoom 8.",
 			map[string]any{"type": "number", "minimum": minSimplifyM, "maximum": maxSimplifyM})
 	case "f":
-		formats := append([]string{formatJSON}, col.Formats...)
-		desc := "json (GeoJSON, the default for a client that does not ask for HTML)"
+		formats := itemFormats(col)
+		desc := "json (GeoJSON, the default for a client that does not ask for HTML), html (a table of the page's features, with links to the next and previous pages)"
 		if slices.Contains(formats, formatCSV) {
 			desc += ", or csv (the import format; paging in Link headers)"
 		}
@@ -214,6 +214,13 @@ func openAPIDocument(base string) map[string]any {
 		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + schema}}}}
 	}
 	jsonOnly := queryParam("f", "json, the only format", enumOf("json"))
+	jsonOrHTML := queryParam("f", "json (the default for a client that does not ask for HTML) or html (a page for people); the Accept header chooses when f is not given",
+		enumOf(formatJSON, formatHTML))
+	// withHTML adds the page a browser gets to a response of JSON.
+	withHTML := func(r map[string]any) map[string]any {
+		r["content"].(map[string]any)["text/html"] = map[string]any{"schema": strSchema}
+		return r
+	}
 	links := map[string]any{"type": "array", "items": map[string]any{"type": "object", "required": []string{"href", "rel"},
 		"properties": map[string]any{"href": strSchema, "rel": strSchema, "type": strSchema, "title": strSchema}}}
 	object := func(props map[string]any) map[string]any {
@@ -241,8 +248,8 @@ func openAPIDocument(base string) map[string]any {
 			"responses": map[string]any{"200": map[string]any{"description": "The OpenAPI 3.0 definition", "content": map[string]any{"application/vnd.oai.openapi+json;version=3.0": map[string]any{"schema": map[string]any{"type": "object"}}}}, "400": errorResp}}),
 		"/conformance": get(map[string]any{"summary": "Conformance classes", "operationId": "getConformance", "parameters": []any{jsonOnly},
 			"responses": map[string]any{"200": jsonResp("Conformance declaration"), "400": errorResp}}),
-		"/collections": get(map[string]any{"summary": "The collections", "operationId": "getCollections", "parameters": []any{jsonOnly},
-			"responses": map[string]any{"200": jsonResp("Collections"), "400": errorResp}}),
+		"/collections": get(map[string]any{"summary": "The collections", "operationId": "getCollections", "parameters": []any{jsonOrHTML},
+			"responses": map[string]any{"200": withHTML(jsonResp("Collections")), "400": errorResp}}),
 		"/collections/incidents/counts": get(map[string]any{
 			"summary": "How many incidents are in force on each day (or month) of a period, in all, by category and by date precision: the timeline's bar chart",
 			"description": "Takes the filters of the items. The period is datetime; an open or missing end is the collection's first or last day in force " +
@@ -280,7 +287,7 @@ func openAPIDocument(base string) map[string]any {
 		self := "/collections/" + col.ID
 		op := strings.ReplaceAll(col.ID, "-", "_")
 		paths[self] = get(map[string]any{"summary": col.Title + ": the collection", "operationId": "describeCollection_" + op,
-			"parameters": []any{jsonOnly}, "responses": map[string]any{"200": jsonResp("Collection"), "400": errorResp}})
+			"parameters": []any{jsonOrHTML}, "responses": map[string]any{"200": withHTML(jsonResp("Collection")), "400": errorResp}})
 		var params []any
 		for _, name := range col.ItemParams() {
 			params = append(params, itemParamDoc(name, col))
@@ -290,24 +297,24 @@ func openAPIDocument(base string) map[string]any {
 			itemsDesc += "; also licenses, citation and attribution. An incident's title and summary are English; title_ko and summary_ko are the same in Korean, always present and empty where there is none"
 		}
 		paths[self+"/items"] = get(map[string]any{"summary": col.Title + ": features", "description": col.Description, "operationId": "getFeatures_" + op,
-			"parameters": params, "responses": map[string]any{"200": linked(geojson(itemsDesc)), "400": errorResp}})
+			"parameters": params, "responses": map[string]any{"200": linked(withHTML(geojson(itemsDesc))), "400": errorResp}})
 		one := []any{pathParam("featureId", "The feature id", strSchema)}
 		if col.Takes("simplify") {
 			one = append(one, itemParamDoc("simplify", col))
 		}
 		paths[self+"/items/{featureId}"] = get(map[string]any{"summary": col.Title + ": one feature", "operationId": "getFeature_" + op,
-			"parameters": append(one, jsonOnly), "responses": map[string]any{"200": linked(geojson("A Feature")), "400": errorResp, "404": errorResp}})
+			"parameters": append(one, jsonOrHTML), "responses": map[string]any{"200": linked(withHTML(geojson("A Feature"))), "400": errorResp, "404": errorResp}})
 		paths[self+"/queryables"] = get(map[string]any{"summary": col.Title + ": the properties a filter can use, as JSON Schema", "operationId": "getQueryables_" + op,
-			"parameters": []any{jsonOnly}, "responses": map[string]any{"200": map[string]any{"description": "Queryables", "content": map[string]any{schemaType: map[string]any{"schema": map[string]any{"type": "object"}}}}, "400": errorResp}})
+			"parameters": []any{jsonOrHTML}, "responses": map[string]any{"200": withHTML(map[string]any{"description": "Queryables", "content": map[string]any{schemaType: map[string]any{"schema": map[string]any{"type": "object"}}}}), "400": errorResp}})
 		paths[self+"/sortables"] = get(map[string]any{"summary": col.Title + ": the properties sortby can use, as JSON Schema", "operationId": "getSortables_" + op,
-			"parameters": []any{jsonOnly}, "responses": map[string]any{"200": map[string]any{"description": "Sortables", "content": map[string]any{schemaType: map[string]any{"schema": map[string]any{"type": "object"}}}}, "400": errorResp}})
+			"parameters": []any{jsonOrHTML}, "responses": map[string]any{"200": withHTML(map[string]any{"description": "Sortables", "content": map[string]any{schemaType: map[string]any{"schema": map[string]any{"type": "object"}}}}), "400": errorResp}})
 	}
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{
 			"title":       "Borderline",
 			"version":     "1.0.0",
-			"description": "Incidents along the North Korea–China border during the COVID-19 closure (2020–2021). OGC API – Features: Part 1 core with GeoJSON, queryables (Part 3) and sorting (Part 5).",
+			"description": "Incidents along the North Korea–China border during the COVID-19 closure (2020–2021). OGC API – Features: Part 1 core with GeoJSON and HTML, queryables (Part 3) and sorting (Part 5).",
 			"license":     map[string]any{"name": "Data: ODbL 1.0 (border), CC BY 4.0 (GeoNames), public domain (Natural Earth); see the cite page"},
 		},
 		"servers": []map[string]any{{"url": base}},

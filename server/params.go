@@ -65,7 +65,7 @@ func parseItemsRequest(r *http.Request, col catalog.Collection) (itemsRequest, e
 		return ir, err
 	}
 	var err error
-	offered := append([]string{formatJSON}, col.Formats...)
+	offered := itemFormats(col)
 	if ir.format, err = chooseFormat(r, offered...); err != nil {
 		return ir, err
 	}
@@ -100,6 +100,12 @@ func parseItemsRequest(r *http.Request, col catalog.Collection) (itemsRequest, e
 		return ir, err
 	}
 	return ir, nil
+}
+
+// itemFormats are the formats a collection's items come in: JSON first, for
+// the clients that accept anything.
+func itemFormats(col catalog.Collection) []string {
+	return append([]string{formatJSON, formatHTML}, col.Formats...)
 }
 
 // parseLimit reads limit: at least 1; above maxLimit it is capped (OGC API –

@@ -35,7 +35,8 @@ type Server struct {
 	echo     *echo.Echo
 	assets   *assetSet
 	citeTmpl *template.Template
-	shapes   *shapeCache // simplified shapes (simplify=)
+	htmlTmpl map[string]*template.Template // the data pages, by name
+	shapes   *shapeCache                   // simplified shapes (simplify=)
 	embedCSP string
 	// Data responses: their Cache-Control, and those kept for repeats.
 	cacheControl []string
@@ -66,9 +67,13 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	if err != nil {
 		return nil, err
 	}
+	htmlTmpl, err := parseHTMLTemplates()
+	if err != nil {
+		return nil, err
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{store: st, log: log, echo: e, assets: as, citeTmpl: citeTmpl, shapes: &shapeCache{maxBytes: shapeCacheBytes},
+	s := &Server{store: st, log: log, echo: e, assets: as, citeTmpl: citeTmpl, htmlTmpl: htmlTmpl, shapes: &shapeCache{maxBytes: shapeCacheBytes},
 		embedCSP: embedPolicy(nil), cacheControl: []string{DefaultCachePolicy.header()}, reprs: newReprCache(defaultResponseCache),
 		admit:       newAdmission(0, defaultWaiting),
 		admitLarge:  newAdmission(largeRunning, largeWaiting),
