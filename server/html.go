@@ -380,7 +380,19 @@ type itemsContent struct {
 	Rows                           []itemRow
 	Matched, Returned, First, Last int
 	Filtered                       bool
-	Next, Prev                     string
+	// Filters are the parameters that chose the features, as the reader
+	// should see them: what each tests, and the value given.
+	Filters    []shownFilter
+	Next, Prev string
+}
+
+type shownFilter struct{ Label, Value string }
+
+// filterLabels say what each parameter that chooses features tests.
+var filterLabels = map[string]string{
+	"bbox": "Inside the box (west, south, east, north)", "datetime": "In force on", "category": "Category",
+	"verification": "Verification", "source": "Citing the reports", "place": "At the places", "q": "With the words",
+	"kind": "Kind of place", "filter": "Filter (CQL2)", "filter-lang": "Filter language", "filter-crs": "Filter coordinates",
 }
 
 type itemRow struct {
@@ -397,9 +409,15 @@ var itemsParams = []string{"limit", "offset", "sortby", "properties", "skipGeome
 func itemsPage(col catalog.Collection, features []feature, chosen []string, matched int, q store.Query, links []link, r *http.Request) htmlPage {
 	content := itemsContent{Collection: col, Columns: columnsOf(col, chosen), Matched: matched, Returned: len(features),
 		First: q.Offset + 1, Last: q.Offset + len(features)}
-	for k := range r.URL.Query() {
-		if !slices.Contains(itemsParams, k) {
+	values := r.URL.Query()
+	for _, k := range col.ItemParams() { // in the catalog's order, not the map's
+		if _, given := values[k]; given && !slices.Contains(itemsParams, k) {
 			content.Filtered = true
+			label := filterLabels[k]
+			if label == "" {
+				label = k
+			}
+			content.Filters = append(content.Filters, shownFilter{label, values.Get(k)})
 		}
 	}
 	for _, f := range features {

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -294,5 +295,20 @@ func TestOpenAPIOffersHTMLWhereTheHandlersDo(t *testing.T) {
 	_, body = get(t, "/conformance")
 	if !bytes.Contains(body, []byte(`"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html"`)) {
 		t.Errorf("the HTML class is not declared: %s", body)
+	}
+}
+
+// The page says which filters chose its features, their values as text.
+func TestItemsPageShowsItsFilters(t *testing.T) {
+	filter := "category = 'arrests' AND title LIKE '%<b>%'"
+	_, body := get(t, "/collections/incidents/items?f=html&verification=single_source&filter="+url.QueryEscape(filter))
+	page := string(body)
+	for _, want := range []string{"Filter (CQL2)", "Verification", "single_source", html.EscapeString(filter)} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page does not show %q", want)
+		}
+	}
+	if strings.Contains(page, "<b>%") {
+		t.Error("the filter's text is markup on the page")
 	}
 }
