@@ -181,6 +181,12 @@ test('every kind of page passes axe on a desktop and a phone, scrolls tables in 
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.ok(overflow <= 0, `${p} (${device}) scrolls sideways by ${overflow}px`);
       }
+      // A mistake in the address is a page too, for a browser.
+      const bad = `/collections/incidents/items?filter=${encodeURIComponent("title = 'x")}`;
+      const res = await page.goto(site.base + bad, { waitUntil: 'load' });
+      assert.equal(res.status(), 400);
+      assert.match(await page.locator('main').innerText(), /never closed/);
+      assert.deepEqual(await axeViolations(page), [], `axe on the error page (${device})`);
     } finally {
       await context.close();
     }

@@ -40,7 +40,7 @@ func notFound(format string, args ...any) *apiError {
 // errorHandler answers every failure as JSON. Anything that is not an apiError
 // or an echo routing error is our fault: it is logged in full and the client
 // gets a 500 without internals.
-func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+func errorHandler(log *slog.Logger, asHTML func(echo.Context, *apiError) (bool, error)) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -68,10 +68,11 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			log.Error("request failed", "method", c.Request().Method, "uri", c.Request().RequestURI, "err", err)
 			ae = &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Description: "the server failed to answer this request; it has been logged"}
 		}
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		var done bool
 		if c.Request().Method == http.MethodHead {
 			err = c.NoContent(ae.Status)
-		} else {
-			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		} else if done, err = asHTML(c, ae); !done && err == nil {
 			err = c.JSON(ae.Status, ae)
 		}
 		if err != nil {

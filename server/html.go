@@ -30,7 +30,7 @@ var htmlFiles embed.FS
 
 // htmlPages are the pages, by template file; each is the layout with its own
 // "content".
-var htmlPages = []string{"collections", "collection", "items", "item", "properties"}
+var htmlPages = []string{"collections", "collection", "items", "item", "properties", "error"}
 
 func parseHTMLTemplates() (map[string]*template.Template, error) {
 	layout, err := template.New("layout.html").Funcs(template.FuncMap{"lower": strings.ToLower}).ParseFS(htmlFiles, "templates/layout.html")
@@ -90,6 +90,34 @@ func withFormat(r *http.Request, f string) string {
 // renderHTML answers with a data page. Its style sheet goes at its
 // versioned address, as the citation page's does.
 func (s *Server) renderHTML(c echo.Context, name string, page htmlPage) error {
+	return s.renderHTMLStatus(c, http.StatusOK, name, page)
+}
+
+// htmlError answers a failed request for a data page with a page a person
+// can read, when the request was for one (a browser, or f=html); it reports
+// false when JSON is the answer.
+func (s *Server) htmlError(c echo.Context, ae *apiError) (bool, error) {
+	r := c.Request()
+	if !strings.HasPrefix(r.URL.Path, "/collections") || r.Method == http.MethodHead {
+		return false, nil
+	}
+	if f, err := chooseFormat(r, formatJSON, formatHTML); err != nil || f != formatHTML {
+		return false, nil
+	}
+	if !hasParam(r.URL.RawQuery, "f") {
+		c.Response().Header().Add("Vary", "Accept")
+	}
+	title := "Something is wrong with this address"
+	if ae.Status == http.StatusNotFound {
+		title = "There is nothing here"
+	} else if ae.Status >= 500 {
+		title = "The server could not answer"
+	}
+	return true, s.renderHTMLStatus(c, ae.Status, "error", htmlPage{Title: title, Content: ae,
+		Crumbs: crumbs(nil, crumb{Label: title, Href: r.URL.RequestURI()})})
+}
+
+func (s *Server) renderHTMLStatus(c echo.Context, status int, name string, page htmlPage) error {
 	if n := len(page.Crumbs); n > 0 {
 		page.Crumbs[n-1].Current = true
 	}
@@ -97,7 +125,7 @@ func (s *Server) renderHTML(c echo.Context, name string, page htmlPage) error {
 	if err := s.htmlTmpl[name].ExecuteTemplate(&buf, "layout.html", page); err != nil {
 		return fmt.Errorf("render the %s page: %w", name, err)
 	}
-	return c.HTMLBlob(http.StatusOK, s.assets.versionLinks(buf.Bytes()))
+	return c.HTMLBlob(status, s.assets.versionLinks(buf.Bytes()))
 }
 
 // A cell is one value of a feature as a reader sees it: text, or a list of

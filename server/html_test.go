@@ -312,3 +312,26 @@ func TestItemsPageShowsItsFilters(t *testing.T) {
 		t.Error("the filter's text is markup on the page")
 	}
 }
+
+// A browser that asks for a data page with a mistake in its address reads
+// what is wrong on a page; a script still gets JSON.
+func TestErrorsAreAPageForABrowser(t *testing.T) {
+	for _, path := range []string{"/collections/incidents/items?sortby=nosuch", "/collections/nosuch", "/collections/incidents/items?filter=" + url.QueryEscape("title = '<i>x")} {
+		resp, body := get(t, path, "Accept", browserAccept)
+		if resp.StatusCode/100 != 4 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(body), "<h1>") {
+			t.Errorf("%s for a browser: %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if strings.Contains(string(body), "<i>x") {
+			t.Errorf("%s: the address's text is markup on the error page", path)
+		}
+		resp, body = get(t, path, "Accept", "*/*")
+		var e apiError
+		if resp.StatusCode/100 != 4 || json.Unmarshal(body, &e) != nil || e.Description == "" {
+			t.Errorf("%s for a script: %d %s", path, resp.StatusCode, body)
+		}
+	}
+	resp, _ := get(t, "/collections/incidents/items?f=html&limit=0")
+	if resp.StatusCode != 400 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("f=html with a bad limit: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}

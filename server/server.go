@@ -81,7 +81,7 @@ func New(st *store.Store, assets Assets, log *slog.Logger, opts ...Option) (*Ser
 	for _, o := range opts {
 		o(s)
 	}
-	e.HTTPErrorHandler = errorHandler(log)
+	e.HTTPErrorHandler = errorHandler(log, s.htmlError)
 
 	e.Use(middleware.Recover())
 	e.Use(s.requestLog())
