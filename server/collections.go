@@ -58,6 +58,7 @@ func (s *Server) landing(c echo.Context) error {
 			{Href: base + "/api", Rel: "service-desc", Type: "application/vnd.oai.openapi+json;version=3.0", Title: "The API definition"},
 			{Href: base + "/conformance", Rel: "conformance", Type: jsonType, Title: "Conformance classes"},
 			{Href: base + "/collections", Rel: "data", Type: jsonType, Title: "The collections"},
+			{Href: base + "/collections?f=html", Rel: "data", Type: htmlType, Title: "The collections, as pages to read"},
 		},
 	})
 }
