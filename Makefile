@@ -52,7 +52,7 @@ test-e2e: build tools
 # written to the package's testdata/fuzz/ and then run as seeds for good.
 FUZZTIME ?= 4s
 FUZZ_TARGETS := ./server:FuzzParseBBox ./server:FuzzParseDatetime ./server:FuzzParseSortby ./data:FuzzReadIncidentsCSV \
-	./cql2:FuzzParseText ./cql2:FuzzParseJSON
+	./cql2:FuzzParseText ./cql2:FuzzParseJSON ./store:FuzzCompiledFiltersRun
 fuzz: deps $(PRECOMPRESSED)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

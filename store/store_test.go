@@ -58,7 +58,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func openCopy(t *testing.T) *Store {
+func openCopy(t testing.TB) *Store {
 	t.Helper()
 	b, err := os.ReadFile(seededDB)
 	if err != nil {
