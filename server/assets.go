@@ -424,8 +424,12 @@ func varyOnEncoding(h http.Header) {
 		return
 	}
 	for _, v := range vary {
-		if strings.Contains(strings.ToLower(v), "accept-encoding") {
-			return
+		for rest := v; rest != ""; {
+			var name string
+			name, rest, _ = strings.Cut(rest, ",")
+			if strings.EqualFold(strings.TrimSpace(name), "Accept-Encoding") {
+				return
+			}
 		}
 	}
 	h.Add("Vary", "Accept-Encoding")

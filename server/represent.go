@@ -291,6 +291,13 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 				r.header[k] = append([]string(nil), vals...)
 			}
 		}
+		if _, ok := r.header["Vary"]; ok {
+			// Its final value, made once: writeRepr assigns this slice to
+			// every answer and must find nothing to add to it (an append
+			// there would write into what all readers share).
+			varyOnEncoding(r.header)
+			r.header["Vary"] = []string{strings.Join(r.header["Vary"], ", ")}
+		}
 		got, _ := c.Get(dataVersionKey).(string)
 		current := r.status == http.StatusOK && (got == "" || got == v)
 		if got != "" && got != v {
