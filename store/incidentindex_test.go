@@ -122,7 +122,7 @@ func TestIncidentIndexMatchesSQL(t *testing.T) {
 		t.Fatalf("store id %q: %v", id, err)
 	}
 	snap := filepath.Join(t.TempDir(), "test.db-index")
-	built, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
+	built, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestIndexSnapshotIsUsedOnlyForItsData(t *testing.T) {
 	ctx := context.Background()
 	id, _ := st.storeID(ctx)
 	snap := filepath.Join(t.TempDir(), "test.db-index")
-	x, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
+	x, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,6 +286,89 @@ func TestIndexSnapshotAcrossRestarts(t *testing.T) {
 	if got := pageOf(t, st, q); got.Matched != fromSnapshot.Matched+1 {
 		t.Errorf("after the import %d matched, before %d", got.Matched, fromSnapshot.Matched)
 	}
+}
+
+// A command that wrote the database keeps the snapshot for the next start:
+// that start loads it, a second keep of the same data leaves the file as it
+// is, and a later write makes it stale until it is kept again.
+func TestKeepIndexSnapshot(t *testing.T) {
+	ctx := context.Background()
+	b, err := os.ReadFile(seededDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "kept.db")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := unstoried(t)
+	in.ID, in.DateStart = "kept-after-import", time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := st.ImportIncidents(ctx, []data.Incident{in}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.KeepIndexSnapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ino, _, err := fileID(snapshotPath(path))
+	if err != nil {
+		t.Fatalf("no snapshot after KeepIndexSnapshot: %v", err)
+	}
+	if err := st.KeepIndexSnapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again, _, _ := fileID(snapshotPath(path)); again != ino {
+		t.Error("a second keep of the same data wrote the snapshot again")
+	}
+	st.Close()
+
+	st, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	st.EnableIncidentIndex(ctx, slog.New(slog.NewTextHandler(&logs, nil)), 10*time.Millisecond)
+	v, err := st.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitIndex(t, st, v)
+	if !strings.Contains(logs.String(), "incident index loaded") || strings.Contains(logs.String(), "incident index ready") {
+		t.Errorf("the start after a kept import built instead of loading:\n%s", logs.String())
+	}
+	if got := pageOf(t, st, Query{FromDay: day("2020-06-01"), ToDay: day("2020-06-01"), Limit: 1000}); !bytes.Contains(bytes.Join(got.raw, nil), []byte("kept-after-import")) {
+		t.Error("the loaded index does not hold the imported incident")
+	}
+	st.Close()
+
+	st, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	in.ID = "after-the-snapshot"
+	if _, err := st.ImportIncidents(ctx, []data.Incident{in}); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := st.storeID(ctx)
+	v, _ = st.DataVersion(ctx)
+	if x, err := loadIndexSnapshot(snapshotPath(path), id, v); !errors.Is(err, errSnapshotStale) {
+		if x != nil {
+			x.close()
+		}
+		t.Fatalf("after another write the snapshot loads: %v, want stale", err)
+	}
+	if err := st.KeepIndexSnapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	x, err := loadIndexSnapshot(snapshotPath(path), id, v)
+	if err != nil {
+		t.Fatalf("kept again, the snapshot does not load: %v", err)
+	}
+	x.close()
 }
 
 func describeQuery(q Query) string {
