@@ -46,6 +46,28 @@ func indexTestStore(t *testing.T) *Store {
 			SourceIDs: []string{testSeed.Sources[0].ID},
 		})
 	}
+	// And some in force for long, with dates and ends spread so that every
+	// tier of spanTiers holds some, up to two years.
+	for i := range 300 {
+		d := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(730))
+		in := data.Incident{
+			ID: fmt.Sprintf("long-%d", i), Title: "Long", Summary: "A synthetic incident in force for long.",
+			Category: data.Categories[rng.IntN(len(data.Categories))].Value, DateStart: d, DatePrecision: "day",
+			PlaceIDs:          []string{fmt.Sprintf("synth-%d", rng.IntN(synthPlaces))},
+			LocationPrecision: "exact", Verification: data.Verifications[rng.IntN(len(data.Verifications))].Value,
+			SourceIDs: []string{testSeed.Sources[0].ID},
+		}
+		switch i % 4 {
+		case 0:
+			in.DatePrecision = "season"
+		case 1:
+			in.DatePrecision = "year"
+			in.DateStart = time.Date(d.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+		default:
+			in.DateEnd = d.AddDate(0, 0, []int{8, 32, 93, 367, 700}[rng.IntN(5)]+rng.IntN(20))
+		}
+		more = append(more, in)
+	}
 	if _, err := st.ImportIncidents(ctx, more); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +81,10 @@ func randomQuery(rng *rand.Rand, x *incidentIndex) Query {
 	var q Query
 	if rng.IntN(4) > 0 {
 		from := int64(18262 + rng.IntN(760) - 15) // around 2020-01-01 .. 2022-01
+		if rng.IntN(4) == 0 {                     // on some incident's last day: edges count
+			i := rng.IntN(x.len())
+			from = int64(x.dayTo[i])
+		}
 		to := from + int64([]int{0, 6, 30, 90, 400}[rng.IntN(5)])
 		switch rng.IntN(5) {
 		case 0:
@@ -150,6 +176,11 @@ func compareWithSQL(t *testing.T, st *Store, x *incidentIndex) {
 	}
 	if len(x.points) < 250 {
 		t.Fatalf("only %d incidents with several points; the test needs them", len(x.points))
+	}
+	for _, tier := range x.tiers {
+		if len(tier.pos) < 20 {
+			t.Fatalf("only %d incidents in the tier of spans up to %d days; the test needs them", len(tier.pos), tier.maxSpan)
+		}
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
 	nonEmpty := 0
