@@ -255,7 +255,7 @@ func BenchmarkMonthInBox(b *testing.B) {
 	q := Query{BBox: &orb.Bound{Min: orb.Point{126, 40.5}, Max: orb.Point{129.5, 42.5}},
 		FromDay: day("2020-08-01"), ToDay: day("2020-08-31"), Limit: 1000}
 	st := scaleStore(b)
-	x, _, err := buildIncidentIndex(context.Background(), st.ro, b.TempDir(), "", "", nil)
+	x, _, err := buildIncidentIndex(context.Background(), st.ro, b.TempDir(), "", "")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func BenchmarkVariedPages(b *testing.B) {
 	} else {
 		st = scaleStore(b)
 	}
-	x, _, err := buildIncidentIndex(context.Background(), st.ro, b.TempDir(), "", "", nil)
+	x, _, err := buildIncidentIndex(context.Background(), st.ro, b.TempDir(), "", "")
 	if err != nil {
 		b.Fatal(err)
 	}

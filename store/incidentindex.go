@@ -56,9 +56,6 @@ type incidentIndex struct {
 	closed bool
 }
 
-// paceRows is how many rows a build reads between calls of its pace.
-const paceRows = 512
-
 // len is the number of incidents.
 func (x *incidentIndex) len() int { return len(x.dayFrom) }
 
@@ -290,10 +287,7 @@ func (x *incidentIndex) feature(i int32) json.RawMessage { return x.features.at(
 // With keepAs set, persist writes the index there as a snapshot of the
 // database storeID (indexsnapshot.go); it must be called, and may be called
 // once the index serves (writing and syncing gigabytes takes seconds).
-//
-// pace, if not nil, is called between batches of rows read: the build
-// runs while the server answers from SQL, and pace lets it step aside.
-func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID string, pace func()) (x *incidentIndex, persist func() error, err error) {
+func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID string) (x *incidentIndex, persist func() error, err error) {
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, nil, fmt.Errorf("build incident index: %w", err)
@@ -334,9 +328,6 @@ func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID st
 		feat            sql.RawBytes
 	)
 	for rows.Next() {
-		if pace != nil && len(rowids)%paceRows == 0 {
-			pace()
-		}
 		if err := rows.Scan(&rowid, &from, &to, &cat, &ver, &feat); err != nil {
 			return nil, nil, fmt.Errorf("build incident index: %w", err)
 		}

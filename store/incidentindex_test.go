@@ -148,7 +148,7 @@ func TestIncidentIndexMatchesSQL(t *testing.T) {
 		t.Fatalf("store id %q: %v", id, err)
 	}
 	snap := filepath.Join(t.TempDir(), "test.db-index")
-	built, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id, nil)
+	built, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestIndexSnapshotIsUsedOnlyForItsData(t *testing.T) {
 	ctx := context.Background()
 	id, _ := st.storeID(ctx)
 	snap := filepath.Join(t.TempDir(), "test.db-index")
-	x, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id, nil)
+	x, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,7 +74,7 @@ func (s *Store) maintainIndex(ctx context.Context, poll time.Duration) {
 		if id != "" {
 			keepAs = snapshotPath(s.path)
 		}
-		x, persist, err := buildIncidentIndex(ctx, s.ro, filepath.Dir(s.path), keepAs, id, nil)
+		x, persist, err := buildIncidentIndex(ctx, s.ro, filepath.Dir(s.path), keepAs, id)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.indexLog.Error("incident index: build failed; queries go to the database", "err", err)
@@ -115,7 +115,7 @@ func (s *Store) KeepIndexSnapshot(ctx context.Context) error {
 	if x, err := loadIndexSnapshot(path, id, v); err == nil {
 		return x.close()
 	}
-	x, persist, err := buildIncidentIndex(ctx, s.ro, filepath.Dir(s.path), path, id, nil)
+	x, persist, err := buildIncidentIndex(ctx, s.ro, filepath.Dir(s.path), path, id)
 	if err != nil {
 		return fmt.Errorf("keep index snapshot: %w", err)
 	}
