@@ -236,8 +236,7 @@ func (s *Server) checkIDs(ctx context.Context, q store.Query) error {
 // citation. The page is encoded while the store holds it (its features may
 // point into the store's memory).
 func (s *Server) writeItemsGeoJSON(c echo.Context, id string, q store.Query, tol float64) error {
-	var body []byte
-	err := s.store.ItemsFunc(c.Request().Context(), id, q, func(page store.Page) error {
+	return s.store.ItemsFunc(c.Request().Context(), id, q, func(page store.Page) error {
 		if tol > 0 {
 			for i, f := range page.Features {
 				var err error
@@ -257,13 +256,8 @@ func (s *Server) writeItemsGeoJSON(c echo.Context, id string, q store.Query, tol
 			}
 		}
 		c.Set(dataVersionKey, page.Version)
-		body = featureCollectionBytes(page, links, members)
-		return nil
+		return sendFeatureCollection(c, page, links, members)
 	})
-	if err != nil {
-		return err
-	}
-	return sendOwned(c, geoJSONType, body)
 }
 
 // pageLinks are the links of one page of items: self, the collection, the
