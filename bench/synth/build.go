@@ -305,7 +305,9 @@ func Build(ctx context.Context, path string, o Options) (Manifest, error) {
 		}
 	}
 	// As after `borderline import`: a server's first start on the file loads
-	// the incident index instead of building it from SQLite.
+	// the incident index instead of building it from SQLite. The writing is
+	// done: the store opens the file as it always does (in WAL), untuned.
+	hook.Store(nil)
 	indexStart := time.Now()
 	if err := keepIndex(ctx, path); err != nil {
 		return Manifest{}, err
