@@ -126,17 +126,22 @@ func (x *incidentIndex) page(q Query) (positions []int32, matched int) {
 		}
 		return positions, hi
 	}
-	// Each tier's candidates are those that start at most its longest span
-	// before the first day asked: a run of its list. The matches are marked
-	// in a bitmap from the earliest candidate on, whose set bits in order
-	// are the list order.
+	// Each cell's candidates are those that start at most its tier's
+	// longest span before the first day asked: a run of its list. Cells
+	// whose points all lie outside the box are passed over. The matches are
+	// marked in a bitmap from the earliest candidate on, whose set bits in
+	// order are the list order.
 	if q.FromDay != nil {
 		f.from = *q.FromDay
 	}
-	var runs [len(tierSpans) + 1][2]int
+	var runs [maxCells][2]int
 	base := int32(hi)
 	for t := range x.tiers {
 		tier := &x.tiers[t]
+		if len(tier.pos) == 0 || (f.bbox != nil && !f.across && (tier.maxLon < f.minLon || tier.minLon > f.maxLon ||
+			tier.maxLat < f.minLat || tier.minLat > f.maxLat)) {
+			continue
+		}
 		lo := 0
 		if q.FromDay != nil {
 			first := f.from - int64(tier.maxSpan)
@@ -151,7 +156,7 @@ func (x *incidentIndex) page(q Query) (positions []int32, matched int) {
 	bm := getBitmap((hi - int(base) + 63) / 64)
 	defer putBitmap(bm)
 	words := *bm
-	for t, run := range runs {
+	for t, run := range runs[:len(x.tiers)] {
 		tier := &x.tiers[t]
 		for k := run[0]; k < run[1]; k++ {
 			if x.matches(tier, k, &f) {
@@ -444,55 +449,100 @@ func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID st
 // the incidents' date precisions go.
 var tierSpans = [...]int32{7, 31, 92, 366}
 
-// spanTier is the incidents whose span is at most maxSpan days and more
-// than the tier before's: their list positions, ascending, and beside them
-// the columns page tests, in the same order.
+// spanTier is a cell of the index: the incidents whose span is at most
+// maxSpan days and more than the tier before's, and whose point lies in one
+// band of longitudes. It holds their list positions, ascending, beside
+// them the columns page tests in the same order, and the bounds of their
+// points (infinite for the cell of incidents with several points).
 type spanTier struct {
-	maxSpan  int32
-	pos      []int32
-	dayTo    []int32
-	lon, lat []float64 // NaN lon: several points, in points
+	maxSpan                        int32
+	pos                            []int32
+	dayTo                          []int32
+	lon, lat                       []float64 // NaN lon: several points, in points
+	minLon, maxLon, minLat, maxLat float64
 }
 
-// spanTiers sorts the incidents of x into tiers by span. An incident in
-// force on or after day d starts no earlier than d − maxSpan of its tier,
-// so a one-month window at 100,000 incidents looks at about 9,500 of them;
-// one pass over the days before it, as the index first did, met half of
-// them (a year-long incident in almost every block of days kept the block).
+// lonBands is how many bands of longitude, of about as many incidents
+// each, divide the incidents with one point. A box of 1–4 degrees over the
+// border's 7 meets a few of them.
+const (
+	lonBands = 12
+	// maxCells: a band of its own for the incidents with several points
+	// and one for those with none, in each tier.
+	maxCells = (len(tierSpans) + 1) * (lonBands + 2)
+)
+
+// spanTiers sorts the incidents of x into cells by span and longitude. An
+// incident in force on or after day d starts no earlier than d − maxSpan of
+// its tier, so a one-month window at 100,000 incidents looks at about 9,500
+// of them, fewer in a box; one pass over the days before it, as the index
+// first did, met half of them (a year-long incident in almost every block
+// of days kept the block).
 func spanTiers(x *incidentIndex) []spanTier {
-	tierOf := func(i int) int {
-		t, _ := slices.BinarySearch(tierSpans[:], x.dayTo[i]-x.dayFrom[i])
-		return t
-	}
-	var sizes [len(tierSpans) + 1]int
+	// Band edges: quantiles of the points' longitudes.
+	var lons []float64
 	for i := range x.dayFrom {
-		sizes[tierOf(i)]++
-	}
-	tiers := make([]spanTier, len(tierSpans)+1)
-	for t := range tiers {
-		if t < len(tierSpans) {
-			tiers[t].maxSpan = tierSpans[t]
+		if !x.multi[i] && x.lon[i] >= -180 && x.lon[i] <= 180 {
+			lons = append(lons, x.lon[i])
 		}
-		n := sizes[t]
-		tiers[t].pos, tiers[t].dayTo = make([]int32, 0, n), make([]int32, 0, n)
-		tiers[t].lon, tiers[t].lat = make([]float64, 0, n), make([]float64, 0, n)
 	}
-	last := &tiers[len(tierSpans)]
+	slices.Sort(lons)
+	var edges []float64 // band b holds lon < edges[b], past the bands before
+	for b := 1; b < lonBands && len(lons) > 0; b++ {
+		edges = append(edges, lons[b*len(lons)/lonBands])
+	}
+	cellOf := func(i int) int {
+		t, _ := slices.BinarySearch(tierSpans[:], x.dayTo[i]-x.dayFrom[i])
+		band := 0 // several points
+		switch lon := x.lon[i]; {
+		case x.multi[i]:
+		case lon < -180 || lon > 180 || x.lat[i] < -90 || x.lat[i] > 90:
+			band = 1 // no point
+		default:
+			band = 2 + sort.Search(len(edges), func(e int) bool { return lon < edges[e] })
+		}
+		return t*(lonBands+2) + band
+	}
+	var sizes [maxCells]int
 	for i := range x.dayFrom {
-		t := tierOf(i)
-		tier := &tiers[t]
-		lon := x.lon[i]
+		sizes[cellOf(i)]++
+	}
+	cells := make([]spanTier, maxCells)
+	for c := range cells {
+		cell := &cells[c]
+		if t := c / (lonBands + 2); t < len(tierSpans) {
+			cell.maxSpan = tierSpans[t]
+		}
+		n := sizes[c]
+		cell.pos, cell.dayTo = make([]int32, 0, n), make([]int32, 0, n)
+		cell.lon, cell.lat = make([]float64, 0, n), make([]float64, 0, n)
+		cell.minLon, cell.minLat = math.Inf(1), math.Inf(1)
+		cell.maxLon, cell.maxLat = math.Inf(-1), math.Inf(-1)
+		if c%(lonBands+2) == 0 { // several points: tested one by one
+			cell.minLon, cell.minLat = math.Inf(-1), math.Inf(-1)
+			cell.maxLon, cell.maxLat = math.Inf(1), math.Inf(1)
+		}
+	}
+	for i := range x.dayFrom {
+		c := cellOf(i)
+		cell := &cells[c]
+		lon, lat := x.lon[i], x.lat[i]
 		if x.multi[i] {
 			lon = math.NaN()
+		} else {
+			cell.minLon, cell.maxLon = min(cell.minLon, lon), max(cell.maxLon, lon)
+			cell.minLat, cell.maxLat = min(cell.minLat, lat), max(cell.maxLat, lat)
 		}
-		tier.pos = append(tier.pos, int32(i))
-		tier.dayTo = append(tier.dayTo, x.dayTo[i])
-		tier.lon, tier.lat = append(tier.lon, lon), append(tier.lat, x.lat[i])
-		if t == len(tierSpans) {
-			last.maxSpan = max(last.maxSpan, x.dayTo[i]-x.dayFrom[i])
+		cell.pos = append(cell.pos, int32(i))
+		cell.dayTo = append(cell.dayTo, x.dayTo[i])
+		cell.lon, cell.lat = append(cell.lon, lon), append(cell.lat, lat)
+		if c/(lonBands+2) == len(tierSpans) {
+			for t := len(tierSpans) * (lonBands + 2); t < maxCells; t++ {
+				cells[t].maxSpan = max(cells[t].maxSpan, x.dayTo[i]-x.dayFrom[i])
+			}
 		}
 	}
-	return tiers
+	return cells
 }
 
 // code is the index of name in *names, appending it the first time.
