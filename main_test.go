@@ -6,11 +6,16 @@ import (
 	"encoding/csv"
 	"errors"
 	"flag"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/borderline/borderline/store"
 )
 
 // cli runs the command in-process, as a user would from the shell.
@@ -60,6 +65,72 @@ func TestImportExportRoundTrip(t *testing.T) {
 	if out, stderr, err := cli(t, "import", "--db", db, added); err != nil || !strings.Contains(out, "1 added, 0 updated, 0 unchanged") {
 		t.Fatalf("import new row: %v %s %s", err, out, stderr)
 	}
+}
+
+// After an import the index snapshot stands beside the database, and a
+// server's next start loads it rather than building from SQLite.
+func TestImportKeepsIndexSnapshot(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "b.db")
+	exported := filepath.Join(dir, "export.csv")
+	if _, stderr, err := cli(t, "export", "--db", db, "--out", exported); err != nil {
+		t.Fatalf("export: %v\n%s", err, stderr)
+	}
+	lines := strings.SplitN(string(must(os.ReadFile(exported))), "\n", 3)
+	newRow := strings.Replace(lines[1], strings.SplitN(lines[1], ",", 2)[0], "reader-added-2", 1)
+	added := filepath.Join(dir, "new.csv")
+	os.WriteFile(added, []byte(lines[0]+"\n"+newRow+"\n"), 0o644)
+	if out, stderr, err := cli(t, "import", "--db", db, added); err != nil || !strings.Contains(out, "1 added") {
+		t.Fatalf("import: %v %s %s", err, out, stderr)
+	}
+	if _, err := os.Stat(db + "-index"); err != nil {
+		t.Fatalf("no index snapshot after the import: %v", err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var logs syncBuffer
+	st.EnableIncidentIndex(ctx, slog.New(slog.NewTextHandler(&logs, nil)), 10*time.Millisecond)
+	v, err := st.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !st.IndexReady(v); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no index 20 s after the start")
+		}
+	}
+	if l := logs.String(); !strings.Contains(l, "incident index loaded") || strings.Contains(l, "incident index ready") {
+		t.Errorf("the start after an import built the index instead of loading it:\n%s", l)
+	}
+}
+
+// syncBuffer is a bytes.Buffer for a logger written from another goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 func TestImportRejectsBadFileAndChangesNothing(t *testing.T) {

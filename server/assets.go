@@ -432,7 +432,9 @@ func varyOnEncoding(h http.Header) {
 			}
 		}
 	}
-	h.Add("Vary", "Accept-Encoding")
+	// One line, as a kept answer has it (cacheable), so that the first
+	// answer and the kept one send the same header.
+	h["Vary"] = []string{strings.Join(vary, ", ") + ", Accept-Encoding"}
 }
 
 // negotiate picks the form to send for an Accept-Encoding header (RFC 9110

@@ -52,6 +52,14 @@ func (fs *flights) landWith(key string, f *flight, r *representation) (shared bo
 	return shared
 }
 
+// alone reports whether nobody waits for f yet. Those who join later find
+// no answer when it lands and make their own.
+func (fs *flights) alone(f *flight) bool {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return f.waiters == 0
+}
+
 // land ends a flight without an answer for others (an error, a status other
 // than 200, an answer from a newer data version); a no-op once landed.
 func (fs *flights) land(key string, f *flight) { _ = fs.landWith(key, f, nil) }

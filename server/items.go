@@ -71,9 +71,8 @@ func (s *Server) checkIDs(ctx context.Context, q store.Query) error {
 // encoded while the store holds it (its features may point into the store's
 // memory).
 func (s *Server) writeItemsGeoJSON(c echo.Context, id string, ir itemsRequest) error {
-	var body []byte
 	q := ir.query
-	err := s.store.ItemsFunc(c.Request().Context(), id, q, func(page store.Page) error {
+	return s.store.ItemsFunc(c.Request().Context(), id, q, func(page store.Page) error {
 		for i, f := range page.Features {
 			var err error
 			if ir.simplify > 0 {
@@ -96,13 +95,8 @@ func (s *Server) writeItemsGeoJSON(c echo.Context, id string, ir itemsRequest) e
 			}
 		}
 		c.Set(dataVersionKey, page.Version)
-		body = featureCollectionBytes(page, links, members)
-		return nil
+		return sendFeatureCollection(c, page, links, members)
 	})
-	if err != nil {
-		return err
-	}
-	return sendOwned(c, geoJSONType, body)
 }
 
 // writeItemsHTML answers a page of features as a table: the same page of

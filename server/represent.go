@@ -279,10 +279,31 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 		for k := range res.Header() {
 			capture.before[k] = struct{}{}
 		}
+		seen := s.reprs.seenBefore(key)
+		if !seen && req.Method == http.MethodGet && req.Header.Get("If-None-Match") == "" && !acceptsGzip(req.Header.Get("Accept-Encoding")) {
+			capture.direct = func(version string, length int) http.ResponseWriter {
+				if leader && !s.flights.alone(f) {
+					return nil // others wait for this answer: it is made whole for them
+				}
+				k := key
+				if version != "" && version != v {
+					k = reprKey(req, version)
+				}
+				h := res.Header()
+				h["Etag"] = etagOf(k)
+				h["Cache-Control"] = s.cacheControl
+				varyOnEncoding(h)
+				h["Content-Length"] = []string{strconv.Itoa(length)}
+				capture.streamed = true
+				res.Committed, res.Status, res.Size = true, http.StatusOK, int64(length)
+				capture.ResponseWriter.WriteHeader(http.StatusOK)
+				return capture.ResponseWriter
+			}
+		}
 		res.Writer = capture
 		err = next(c)
 		res.Writer = capture.ResponseWriter
-		if err != nil || !capture.wroteHeader {
+		if capture.streamed || err != nil || !capture.wroteHeader {
 			return err
 		}
 		r := &representation{key: key, status: capture.status, identity: capture.body(), header: http.Header{}}
@@ -307,7 +328,7 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 		// again and again, while a reader panning the map asks each URL
 		// once, and keeping those would only push the others out (and
 		// give the collector megabytes a second to trace).
-		keep := current && s.reprs.fits(int64(len(r.identity))) && s.reprs.seenBefore(key)
+		keep := current && s.reprs.fits(int64(len(r.identity))) && seen
 		if keep && cap(r.identity)-len(r.identity) > len(r.identity)/8 {
 			// A buffer grown by doubling (or taken from the pool) may be
 			// half empty; what is kept for minutes should not be.
@@ -456,6 +477,13 @@ type captureWriter struct {
 	wroteHeader bool
 	buf         bytes.Buffer
 	owned       []byte
+	// direct, where set, sends the headers of a 200 of length bytes read
+	// at data version version (empty: the one read before) and returns
+	// the writer for its body, which then goes to the client as it is
+	// made (see sendFeatureCollection); nil if the answer must be made
+	// whole after all. Set for answers that will not be kept.
+	direct   func(version string, length int) http.ResponseWriter
+	streamed bool
 }
 
 func (w *captureWriter) WriteHeader(code int) {

@@ -424,6 +424,19 @@ func featureCollectionBytes(page store.Page, links []link, members []byte) []byt
 		size += len(f) + 1
 	}
 	buf := bytes.NewBuffer(newBody(size)) // one buffer: features run to 1.4 kB each, past any fixed guess
+	writeCollectionHead(buf, page, links, members)
+	for i, f := range page.Features {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(f)
+	}
+	buf.WriteString(collectionTail)
+	return buf.Bytes()
+}
+
+// writeCollectionHead writes a FeatureCollection up to its first feature.
+func writeCollectionHead(buf *bytes.Buffer, page store.Page, links []link, members []byte) {
 	// No timeStamp (it is optional): the same URL at the same data version
 	// is then the same bytes, for ETags and for caches in front.
 	fmt.Fprintf(buf, `{"type":"FeatureCollection","numberMatched":%d,"numberReturned":%d`, page.Matched, len(page.Features))
@@ -437,15 +450,9 @@ func featureCollectionBytes(page store.Page, links []link, members []byte) []byt
 		buf.Write(members)
 	}
 	buf.WriteString(`,"features":[`)
-	for i, f := range page.Features {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.Write(f)
-	}
-	buf.WriteString("]}\n")
-	return buf.Bytes()
 }
+
+const collectionTail = "]}\n"
 
 var rootLink = regexp.MustCompile(`(href|src)="(/[^"]*)"`)
 

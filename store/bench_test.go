@@ -282,6 +282,46 @@ func BenchmarkMonthInBox(b *testing.B) {
 	})
 }
 
+// BenchmarkVariedPages finds the pages of bench/load's varied workload in
+// the index (without copying them): one-month or one-week windows starting
+// on any day of 2020–2021, boxes of 1–4° a side, limit 1,000. On the store's
+// own synthetic database, or with BORDERLINE_BENCH_DB on a copy of a
+// `make bench-db` one, whose dates are spread as the real ones are.
+func BenchmarkVariedPages(b *testing.B) {
+	var st *Store
+	if path := os.Getenv("BORDERLINE_BENCH_DB"); path != "" {
+		var err error
+		if st, err = Open(context.Background(), path); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+	} else {
+		st = scaleStore(b)
+	}
+	x, _, err := buildIncidentIndex(context.Background(), st.ro, b.TempDir(), "", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { x.close() })
+	for _, days := range []int64{30, 6} {
+		rng := rand.New(rand.NewPCG(3, uint64(days)))
+		qs := make([]Query, 1024)
+		for i := range qs {
+			from := int64(18262 + rng.IntN(731))
+			to := from + days
+			w, h := 1+rng.Float64()*3, 1+rng.Float64()*3
+			lon, lat := 124+rng.Float64()*(7-w), 39+rng.Float64()*(4.5-h)
+			qs[i] = Query{FromDay: &from, ToDay: &to, Limit: 1000,
+				BBox: &orb.Bound{Min: orb.Point{lon, lat}, Max: orb.Point{lon + w, lat + h}}}
+		}
+		b.Run(fmt.Sprintf("days=%d", days+1), func(b *testing.B) {
+			for i := range b.N {
+				x.page(qs[i%len(qs)])
+			}
+		})
+	}
+}
+
 func benchPages(b *testing.B, page func() (int, error)) {
 	size, err := page()
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"sync"
@@ -38,9 +40,10 @@ type incidentIndex struct {
 	points   map[int32][]orb.Point
 	category []uint8 // index into categories
 	verif    []uint8 // index into verifications
-	// blockMaxTo is the latest day_to in each block of indexBlock entries:
-	// a block wholly before the asked span is skipped with one comparison.
-	blockMaxTo    []int32
+	// tiers sort the incidents by how long they are in force (see
+	// spanTiers): a query from a day looks only at those that can reach it.
+	// They copy the columns a page tests (24 bytes an incident).
+	tiers         []spanTier
 	categories    []string
 	verifications []string
 	features      *featureFile
@@ -52,8 +55,6 @@ type incidentIndex struct {
 	mu     sync.RWMutex
 	closed bool
 }
-
-const indexBlock = 128
 
 // len is the number of incidents.
 func (x *incidentIndex) len() int { return len(x.dayFrom) }
@@ -110,49 +111,145 @@ func (x *incidentIndex) page(q Query) (positions []int32, matched int) {
 		to := *q.ToDay
 		hi = sort.Search(n, func(i int) bool { return int64(x.dayFrom[i]) > to })
 	}
-	catMask, byCat := codeMask(x.categories, q.Categories)
-	verMask, byVer := codeMask(x.verifications, q.Verifications)
+	f := indexFilter{from: math.MinInt64, bbox: q.BBox}
+	if b := q.BBox; b != nil {
+		f.minLon, f.minLat, f.maxLon, f.maxLat = b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat()
+		f.across = !(f.minLon <= f.maxLon) // as pointIn decides, NaN included
+	}
+	f.catMask, f.byCat = codeMask(x.categories, q.Categories)
+	f.verMask, f.byVer = codeMask(x.verifications, q.Verifications)
 	want := q.Offset + q.Limit
-	if q.BBox == nil && q.FromDay == nil && !byCat && !byVer {
+	if q.BBox == nil && q.FromDay == nil && !f.byCat && !f.byVer {
 		// Every incident up to the last day asked: the page is a slice.
 		for i := q.Offset; i < hi && i < want; i++ {
 			positions = append(positions, int32(i))
 		}
 		return positions, hi
 	}
-	var from int64
+	// Each cell's candidates are those that start at most its tier's
+	// longest span before the first day asked: a run of its list. Cells
+	// whose points all lie outside the box are passed over. The matches are
+	// marked in a bitmap from the earliest candidate on, whose set bits in
+	// order are the list order.
 	if q.FromDay != nil {
-		from = *q.FromDay
+		f.from = *q.FromDay
 	}
-	var b orb.Bound
-	if q.BBox != nil {
-		b = *q.BBox
-	}
-	for start := 0; start < hi; start += indexBlock {
-		end := min(start+indexBlock, hi)
-		if q.FromDay != nil && int64(x.blockMaxTo[start/indexBlock]) < from {
+	var runs [maxCells][2]int
+	base := int32(hi)
+	for t := range x.tiers {
+		tier := &x.tiers[t]
+		if len(tier.pos) == 0 || (f.bbox != nil && !f.across && (tier.maxLon < f.minLon || tier.minLon > f.maxLon ||
+			tier.maxLat < f.minLat || tier.minLat > f.maxLat)) {
 			continue
 		}
-		for i := start; i < end; i++ {
-			if q.FromDay != nil && int64(x.dayTo[i]) < from {
-				continue
+		lo := 0
+		if q.FromDay != nil {
+			first := f.from - int64(tier.maxSpan)
+			lo = sort.Search(len(tier.pos), func(k int) bool { return int64(x.dayFrom[tier.pos[k]]) >= first })
+		}
+		end := sort.Search(len(tier.pos), func(k int) bool { return tier.pos[k] >= int32(hi) })
+		if lo < end {
+			runs[t] = [2]int{lo, end}
+			base = min(base, tier.pos[lo])
+		}
+	}
+	bm := getBitmap((hi - int(base) + 63) / 64)
+	defer putBitmap(bm)
+	words := *bm
+	for t, run := range runs[:len(x.tiers)] {
+		tier := &x.tiers[t]
+		for k := run[0]; k < run[1]; k++ {
+			if x.matches(tier, k, &f) {
+				i := tier.pos[k] - base
+				words[i>>6] |= 1 << (i & 63)
+				matched++
 			}
-			if byCat && catMask&(1<<x.category[i]) == 0 {
-				continue
+		}
+	}
+	seen := 0
+	for w, word := range words {
+		if seen >= want {
+			break
+		}
+		if n := bits.OnesCount64(word); seen+n <= q.Offset {
+			seen += n
+			continue
+		}
+		for word != 0 && seen < want {
+			b := bits.TrailingZeros64(word)
+			word &= word - 1
+			if seen >= q.Offset {
+				positions = append(positions, base+int32(w*64+b))
 			}
-			if byVer && verMask&(1<<x.verif[i]) == 0 {
-				continue
-			}
-			if q.BBox != nil && !x.inBound(int32(i), b) {
-				continue
-			}
-			if matched >= q.Offset && matched < want {
-				positions = append(positions, int32(i))
-			}
-			matched++
+			seen++
 		}
 	}
 	return positions, matched
+}
+
+// Bitmaps of page are kept for the next query: at a million incidents a
+// month's is some 70 kB.
+var bitmaps sync.Pool
+
+func getBitmap(words int) *[]uint64 {
+	if b, ok := bitmaps.Get().(*[]uint64); ok && cap(*b) >= words {
+		*b = (*b)[:words]
+		clear(*b)
+		return b
+	}
+	b := make([]uint64, words)
+	return &b
+}
+
+func putBitmap(b *[]uint64) { bitmaps.Put(b) }
+
+// indexFilter is a query's filters as page tests them.
+type indexFilter struct {
+	from             int64 // first day; math.MinInt64 for none
+	bbox             *orb.Bound
+	catMask, verMask uint64
+	byCat, byVer     bool
+	// bbox's edges; across: it crosses the antimeridian (Min.Lon > Max.Lon).
+	minLon, minLat, maxLon, maxLat float64
+	across                         bool
+}
+
+// matches tests the k-th incident of tier against f, reading the tier's
+// own columns: a run of them is contiguous in memory, where the list's
+// columns at the same incidents are scattered over megabytes (testing the
+// box from those was most of a page's time).
+func (x *incidentIndex) matches(tier *spanTier, k int, f *indexFilter) bool {
+	if int64(tier.dayTo[k]) < f.from {
+		return false
+	}
+	if f.byCat && f.catMask&(1<<x.category[tier.pos[k]]) == 0 {
+		return false
+	}
+	if f.byVer && f.verMask&(1<<x.verif[tier.pos[k]]) == 0 {
+		return false
+	}
+	if f.bbox == nil {
+		return true
+	}
+	if lon := tier.lon[k]; lon == lon {
+		// Without branches: whether a point is in a box of its own is a
+		// coin toss to the processor, and a mispredicted branch cost more
+		// than the four comparisons.
+		lat := tier.lat[k]
+		in := b2u(lat >= f.minLat) & b2u(lat <= f.maxLat)
+		if f.across {
+			return in&(b2u(lon >= f.minLon)|b2u(lon <= f.maxLon)) != 0
+		}
+		return in&b2u(lon >= f.minLon)&b2u(lon <= f.maxLon) != 0
+	}
+	return x.inBound(tier.pos[k], *f.bbox) // NaN: several points
+}
+
+func b2u(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // inBound reports whether some point of incident i lies in b (edges
@@ -330,7 +427,7 @@ func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID st
 			return nil, nil, fmt.Errorf("build incident index: points: %w", err)
 		}
 	}
-	x.blockMaxTo = blockMaxima(x.dayTo)
+	x.tiers = spanTiers(x)
 	if keepAs == "" {
 		if x.features, err = ff.finish(); err != nil {
 			return nil, nil, fmt.Errorf("build incident index: %w", err)
@@ -347,13 +444,105 @@ func buildIncidentIndex(ctx context.Context, db *sql.DB, dir, keepAs, storeID st
 	return x, func() error { return ff.keep(tail, keepAs) }, nil
 }
 
-// blockMaxima is the latest day_to of each block of indexBlock entries.
-func blockMaxima(dayTo []int32) []int32 {
-	m := make([]int32, 0, (len(dayTo)+indexBlock-1)/indexBlock)
-	for start := 0; start < len(dayTo); start += indexBlock {
-		m = append(m, slices.Max(dayTo[start:min(start+indexBlock, len(dayTo))]))
+// tierSpans are the longest spans (day_to − day_from) of the tiers but the
+// last, which holds the rest: a day, a week, a month, a season, a year, as
+// the incidents' date precisions go.
+var tierSpans = [...]int32{7, 31, 92, 366}
+
+// spanTier is a cell of the index: the incidents whose span is at most
+// maxSpan days and more than the tier before's, and whose point lies in one
+// band of longitudes. It holds their list positions, ascending, beside
+// them the columns page tests in the same order, and the bounds of their
+// points (infinite for the cell of incidents with several points).
+type spanTier struct {
+	maxSpan                        int32
+	pos                            []int32
+	dayTo                          []int32
+	lon, lat                       []float64 // NaN lon: several points, in points
+	minLon, maxLon, minLat, maxLat float64
+}
+
+// lonBands is how many bands of longitude, of about as many incidents
+// each, divide the incidents with one point. A box of 1–4 degrees over the
+// border's 7 meets a few of them.
+const (
+	lonBands = 12
+	// maxCells: a band of its own for the incidents with several points
+	// and one for those with none, in each tier.
+	maxCells = (len(tierSpans) + 1) * (lonBands + 2)
+)
+
+// spanTiers sorts the incidents of x into cells by span and longitude. An
+// incident in force on or after day d starts no earlier than d − maxSpan of
+// its tier, so a one-month window at 100,000 incidents looks at about 9,500
+// of them, fewer in a box; one pass over the days before it, as the index
+// first did, met half of them (a year-long incident in almost every block
+// of days kept the block).
+func spanTiers(x *incidentIndex) []spanTier {
+	// Band edges: quantiles of the points' longitudes.
+	var lons []float64
+	for i := range x.dayFrom {
+		if !x.multi[i] && x.lon[i] >= -180 && x.lon[i] <= 180 {
+			lons = append(lons, x.lon[i])
+		}
 	}
-	return m
+	slices.Sort(lons)
+	var edges []float64 // band b holds lon < edges[b], past the bands before
+	for b := 1; b < lonBands && len(lons) > 0; b++ {
+		edges = append(edges, lons[b*len(lons)/lonBands])
+	}
+	cellOf := func(i int) int {
+		t, _ := slices.BinarySearch(tierSpans[:], x.dayTo[i]-x.dayFrom[i])
+		band := 0 // several points
+		switch lon := x.lon[i]; {
+		case x.multi[i]:
+		case lon < -180 || lon > 180 || x.lat[i] < -90 || x.lat[i] > 90:
+			band = 1 // no point
+		default:
+			band = 2 + sort.Search(len(edges), func(e int) bool { return lon < edges[e] })
+		}
+		return t*(lonBands+2) + band
+	}
+	var sizes [maxCells]int
+	for i := range x.dayFrom {
+		sizes[cellOf(i)]++
+	}
+	cells := make([]spanTier, maxCells)
+	for c := range cells {
+		cell := &cells[c]
+		if t := c / (lonBands + 2); t < len(tierSpans) {
+			cell.maxSpan = tierSpans[t]
+		}
+		n := sizes[c]
+		cell.pos, cell.dayTo = make([]int32, 0, n), make([]int32, 0, n)
+		cell.lon, cell.lat = make([]float64, 0, n), make([]float64, 0, n)
+		cell.minLon, cell.minLat = math.Inf(1), math.Inf(1)
+		cell.maxLon, cell.maxLat = math.Inf(-1), math.Inf(-1)
+		if c%(lonBands+2) == 0 { // several points: tested one by one
+			cell.minLon, cell.minLat = math.Inf(-1), math.Inf(-1)
+			cell.maxLon, cell.maxLat = math.Inf(1), math.Inf(1)
+		}
+	}
+	for i := range x.dayFrom {
+		c := cellOf(i)
+		cell := &cells[c]
+		lon, lat := x.lon[i], x.lat[i]
+		if x.multi[i] {
+			lon = math.NaN()
+		} else {
+			cell.minLon, cell.maxLon = min(cell.minLon, lon), max(cell.maxLon, lon)
+			cell.minLat, cell.maxLat = min(cell.minLat, lat), max(cell.maxLat, lat)
+		}
+		cell.pos = append(cell.pos, int32(i))
+		cell.dayTo = append(cell.dayTo, x.dayTo[i])
+		cell.lon, cell.lat = append(cell.lon, lon), append(cell.lat, lat)
+		if c/(lonBands+2) == len(tierSpans) {
+			for t := len(tierSpans) * (lonBands + 2); t < maxCells; t++ {
+				cells[t].maxSpan = max(cells[t].maxSpan, x.dayTo[i]-x.dayFrom[i])
+			}
+		}
+	}
+	return cells
 }
 
 // code is the index of name in *names, appending it the first time.

@@ -46,6 +46,28 @@ func indexTestStore(t *testing.T) *Store {
 			SourceIDs: []string{testSeed.Sources[0].ID},
 		})
 	}
+	// And some in force for long, with dates and ends spread so that every
+	// tier of spanTiers holds some, up to two years.
+	for i := range 300 {
+		d := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(730))
+		in := data.Incident{
+			ID: fmt.Sprintf("long-%d", i), Title: "Long", Summary: "A synthetic incident in force for long.",
+			Category: data.Categories[rng.IntN(len(data.Categories))].Value, DateStart: d, DatePrecision: "day",
+			PlaceIDs:          []string{fmt.Sprintf("synth-%d", rng.IntN(synthPlaces))},
+			LocationPrecision: "exact", Verification: data.Verifications[rng.IntN(len(data.Verifications))].Value,
+			SourceIDs: []string{testSeed.Sources[0].ID},
+		}
+		switch i % 4 {
+		case 0:
+			in.DatePrecision = "season"
+		case 1:
+			in.DatePrecision = "year"
+			in.DateStart = time.Date(d.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+		default:
+			in.DateEnd = d.AddDate(0, 0, []int{8, 32, 93, 367, 700}[rng.IntN(5)]+rng.IntN(20))
+		}
+		more = append(more, in)
+	}
 	if _, err := st.ImportIncidents(ctx, more); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +81,10 @@ func randomQuery(rng *rand.Rand, x *incidentIndex) Query {
 	var q Query
 	if rng.IntN(4) > 0 {
 		from := int64(18262 + rng.IntN(760) - 15) // around 2020-01-01 .. 2022-01
+		if rng.IntN(4) == 0 {                     // on some incident's last day: edges count
+			i := rng.IntN(x.len())
+			from = int64(x.dayTo[i])
+		}
 		to := from + int64([]int{0, 6, 30, 90, 400}[rng.IntN(5)])
 		switch rng.IntN(5) {
 		case 0:
@@ -150,6 +176,15 @@ func compareWithSQL(t *testing.T, st *Store, x *incidentIndex) {
 	}
 	if len(x.points) < 250 {
 		t.Fatalf("only %d incidents with several points; the test needs them", len(x.points))
+	}
+	var perTier [len(tierSpans) + 1]int
+	for c, cell := range x.tiers {
+		perTier[c/(lonBands+2)] += len(cell.pos)
+	}
+	for tier, n := range perTier {
+		if n < 20 {
+			t.Fatalf("only %d incidents in tier %d of spans; the test needs them", n, tier)
+		}
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
 	nonEmpty := 0
@@ -286,6 +321,89 @@ func TestIndexSnapshotAcrossRestarts(t *testing.T) {
 	if got := pageOf(t, st, q); got.Matched != fromSnapshot.Matched+1 {
 		t.Errorf("after the import %d matched, before %d", got.Matched, fromSnapshot.Matched)
 	}
+}
+
+// A command that wrote the database keeps the snapshot for the next start:
+// that start loads it, a second keep of the same data leaves the file as it
+// is, and a later write makes it stale until it is kept again.
+func TestKeepIndexSnapshot(t *testing.T) {
+	ctx := context.Background()
+	b, err := os.ReadFile(seededDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "kept.db")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := unstoried(t)
+	in.ID, in.DateStart = "kept-after-import", time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := st.ImportIncidents(ctx, []data.Incident{in}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.KeepIndexSnapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ino, _, err := fileID(snapshotPath(path))
+	if err != nil {
+		t.Fatalf("no snapshot after KeepIndexSnapshot: %v", err)
+	}
+	if err := st.KeepIndexSnapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again, _, _ := fileID(snapshotPath(path)); again != ino {
+		t.Error("a second keep of the same data wrote the snapshot again")
+	}
+	st.Close()
+
+	st, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	st.EnableIncidentIndex(ctx, slog.New(slog.NewTextHandler(&logs, nil)), 10*time.Millisecond)
+	v, err := st.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitIndex(t, st, v)
+	if !strings.Contains(logs.String(), "incident index loaded") || strings.Contains(logs.String(), "incident index ready") {
+		t.Errorf("the start after a kept import built instead of loading:\n%s", logs.String())
+	}
+	if got := pageOf(t, st, Query{FromDay: day("2020-06-01"), ToDay: day("2020-06-01"), Limit: 1000}); !bytes.Contains(bytes.Join(got.raw, nil), []byte("kept-after-import")) {
+		t.Error("the loaded index does not hold the imported incident")
+	}
+	st.Close()
+
+	st, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	in.ID = "after-the-snapshot"
+	if _, err := st.ImportIncidents(ctx, []data.Incident{in}); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := st.storeID(ctx)
+	v, _ = st.DataVersion(ctx)
+	if x, err := loadIndexSnapshot(snapshotPath(path), id, v); !errors.Is(err, errSnapshotStale) {
+		if x != nil {
+			x.close()
+		}
+		t.Fatalf("after another write the snapshot loads: %v, want stale", err)
+	}
+	if err := st.KeepIndexSnapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	x, err := loadIndexSnapshot(snapshotPath(path), id, v)
+	if err != nil {
+		t.Fatalf("kept again, the snapshot does not load: %v", err)
+	}
+	x.close()
 }
 
 func describeQuery(q Query) string {

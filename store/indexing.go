@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"path/filepath"
@@ -91,6 +92,41 @@ func (s *Store) maintainIndex(ctx context.Context, poll time.Duration) {
 			s.indexLog.Debug("incident index kept", "path", keepAs, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}
+}
+
+// KeepIndexSnapshot writes the incident index of the data as it is now
+// beside the database (<database>-index), unless the one there already
+// holds it. Commands that write outside a server (import, the bench
+// database) call it when they are done: the next server start then loads
+// the index in a fraction of a second instead of building it from SQLite
+// for half a minute at a million incidents, meanwhile answering from SQL.
+// The snapshot names the store id and data version it was made at, so
+// any later write makes it stale and a start builds anew.
+func (s *Store) KeepIndexSnapshot(ctx context.Context) error {
+	id, err := s.storeID(ctx)
+	if err != nil {
+		return fmt.Errorf("keep index snapshot: %w", err)
+	}
+	v, err := s.DataVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("keep index snapshot: %w", err)
+	}
+	path := snapshotPath(s.path)
+	if x, err := loadIndexSnapshot(path, id, v); err == nil {
+		return x.close()
+	}
+	x, persist, err := buildIncidentIndex(ctx, s.ro, filepath.Dir(s.path), path, id)
+	if err != nil {
+		return fmt.Errorf("keep index snapshot: %w", err)
+	}
+	err = persist()
+	if cerr := x.close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("keep index snapshot: %w", err)
+	}
+	return nil
 }
 
 // kickIndex asks for a build without waiting for it.

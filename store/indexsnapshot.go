@@ -157,7 +157,7 @@ func loadIndexSnapshot(path, storeID, version string) (x *incidentIndex, err err
 			return nil, fmt.Errorf("index snapshot: entry %d has no position", i)
 		}
 	}
-	x.blockMaxTo = blockMaxima(x.dayTo)
+	x.tiers = spanTiers(x)
 	data, unmap, err := mapFile(f, h.FeatureBytes)
 	if err != nil {
 		return nil, fmt.Errorf("index snapshot: map: %w", err)

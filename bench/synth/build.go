@@ -304,6 +304,15 @@ func Build(ctx context.Context, path string, o Options) (Manifest, error) {
 			return Manifest{}, err
 		}
 	}
+	// As after `borderline import`: a server's first start on the file loads
+	// the incident index instead of building it from SQLite. The writing is
+	// done: the store opens the file as it always does (in WAL), untuned.
+	hook.Store(nil)
+	indexStart := time.Now()
+	if err := keepIndex(ctx, path); err != nil {
+		return Manifest{}, err
+	}
+	logf("kept the incident index beside it in %.1f s", time.Since(indexStart).Seconds())
 	m := Manifest{Generator: Version, Incidents: o.Incidents, Villages: o.Villages, RNG: o.RNG, Batch: o.Batch, SeedHash: seed.Hash,
 		Seconds: time.Since(start).Seconds(), Written: time.Now().UTC().Format(time.RFC3339)}
 	b, err := json.MarshalIndent(m, "", "  ")
@@ -317,8 +326,17 @@ func Build(ctx context.Context, path string, o Options) (Manifest, error) {
 	return m, nil
 }
 
+// keepIndex writes the incident index snapshot of the database at path.
+func keepIndex(ctx context.Context, path string) error {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(st.KeepIndexSnapshot(ctx), st.Close())
+}
+
 func removeDB(path string) error {
-	for _, f := range []string{path, path + "-wal", path + "-shm", ManifestPath(path)} {
+	for _, f := range []string{path, path + "-wal", path + "-shm", path + "-index", ManifestPath(path)} {
 		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}

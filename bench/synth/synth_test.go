@@ -205,6 +205,9 @@ func TestBuildAndReuse(t *testing.T) {
 	if _, err := os.Stat(path + "-wal"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a WAL file is left beside the database (%v)", err)
 	}
+	if _, err := os.Stat(path + "-index"); err != nil {
+		t.Errorf("no incident index snapshot beside the database: %v", err)
+	}
 	if ok, why, err := Reusable(ctx, path, o); err != nil || !ok {
 		t.Errorf("Reusable = %v, %q, %v", ok, why, err)
 	}
