@@ -54,29 +54,12 @@ func (c *compiler) temporal(e *Temporal) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var from, to *int64
-	instant := false
-	switch l := lit.(type) {
-	case *Date, *Timestamp:
-		d, _ := day(l)
-		from, to, instant = &d, &d, true
-	case *Interval:
-		if isProp(l.Start) || isProp(l.End) {
-			return "", c.intervalOfProperties(name)
-		}
-		if l.Start != nil {
-			d, _ := day(l.Start)
-			from = &d
-		}
-		if l.End != nil {
-			d, _ := day(l.End)
-			to = &d
-		}
-		if from != nil && to != nil && *from > *to {
-			return "", &TypeError{Property: q.Name, Msg: fmt.Sprintf("the interval in %s ends before it starts", name)}
-		}
-	default:
-		return "", &TypeError{Property: q.Name, Msg: fmt.Sprintf("%s compares it with %s; expected DATE(…), TIMESTAMP(…) or INTERVAL(…)", name, describeLit(lit))}
+	if iv, ok := lit.(*Interval); ok && (isProp(iv.Start) || isProp(iv.End)) {
+		return "", c.intervalOfProperties(name)
+	}
+	from, to, instant, err := literalDays(lit, q.Name, name)
+	if err != nil {
+		return "", err
 	}
 	switch q.Type {
 	case TypeInterval:
@@ -108,6 +91,36 @@ func (c *compiler) temporal(e *Temporal) (string, error) {
 
 func isProp(e Expr) bool { _, ok := e.(*Property); return ok }
 
+// literalDays are the days a temporal literal spans, both inclusive (nil: an
+// open end); instant for a DATE or TIMESTAMP. property names what it is
+// compared with, for the error ("" for an interval of properties), and name
+// the predicate.
+func literalDays(lit Expr, property, name string) (from, to *int64, instant bool, err error) {
+	switch l := lit.(type) {
+	case *Date, *Timestamp:
+		d, _ := day(l)
+		return &d, &d, true, nil
+	case *Interval:
+		if l.Start != nil {
+			d, _ := day(l.Start)
+			from = &d
+		}
+		if l.End != nil {
+			d, _ := day(l.End)
+			to = &d
+		}
+		if from != nil && to != nil && *from > *to {
+			return nil, nil, false, &TypeError{Property: property, Msg: fmt.Sprintf("the interval in %s ends before it starts", name)}
+		}
+		return from, to, false, nil
+	}
+	what := "it"
+	if property == "" {
+		what = "an interval"
+	}
+	return nil, nil, false, &TypeError{Property: property, Msg: fmt.Sprintf("%s compares %s with %s; expected DATE(…), TIMESTAMP(…) or INTERVAL(…)", name, what, describeLit(lit))}
+}
+
 // propertyInterval compiles op between an item's interval given by two date
 // properties, INTERVAL(start, end), and a literal instant or interval.
 func (c *compiler) propertyInterval(op, name string, iv *Interval, lit Expr) (string, error) {
@@ -122,29 +135,12 @@ func (c *compiler) propertyInterval(op, name string, iv *Interval, lit Expr) (st
 		}
 		cols[i] = q.Column
 	}
-	var from, to *int64
-	instant := false
-	switch l := lit.(type) {
-	case *Date, *Timestamp:
-		d, _ := day(l)
-		from, to, instant = &d, &d, true
-	case *Interval:
-		if isProp(l.Start) || isProp(l.End) {
-			return "", &TypeError{Msg: fmt.Sprintf("%s between two intervals of properties is not supported; compare one with DATE(…), TIMESTAMP(…) or INTERVAL(…)", name)}
-		}
-		if l.Start != nil {
-			d, _ := day(l.Start)
-			from = &d
-		}
-		if l.End != nil {
-			d, _ := day(l.End)
-			to = &d
-		}
-		if from != nil && to != nil && *from > *to {
-			return "", &TypeError{Msg: fmt.Sprintf("the interval in %s ends before it starts", name)}
-		}
-	default:
-		return "", &TypeError{Msg: fmt.Sprintf("%s compares an interval with %s; expected DATE(…), TIMESTAMP(…) or INTERVAL(…)", name, describeLit(lit))}
+	if iv, ok := lit.(*Interval); ok && (isProp(iv.Start) || isProp(iv.End)) {
+		return "", &TypeError{Msg: fmt.Sprintf("%s between two intervals of properties is not supported; compare one with DATE(…), TIMESTAMP(…) or INTERVAL(…)", name)}
+	}
+	from, to, instant, err := literalDays(lit, "", name)
+	if err != nil {
+		return "", err
 	}
 	if instant && intervalOnly[op] {
 		return "", &TypeError{Msg: fmt.Sprintf("%s compares two intervals; use INTERVAL(…) rather than an instant, or T_INTERSECTS", name)}

@@ -169,15 +169,23 @@ func collectionOf(c echo.Context) (catalog.Collection, error) {
 	return col, nil
 }
 
-func (s *Server) collection(c echo.Context) error {
+// describing reads a request for a document about a collection (the
+// collection, its queryables, its sortables): the collection, and the
+// format, the only parameter these take.
+func describing(c echo.Context) (catalog.Collection, string, error) {
 	col, err := collectionOf(c)
 	if err != nil {
-		return err
+		return col, "", err
 	}
 	if err := onlyParams(c.QueryParams(), "f"); err != nil {
-		return err
+		return col, "", err
 	}
 	format, err := negotiateFormat(c, formatJSON, formatHTML)
+	return col, format, err
+}
+
+func (s *Server) collection(c echo.Context) error {
+	col, format, err := describing(c)
 	if err != nil {
 		return err
 	}
@@ -213,14 +221,7 @@ func (s *Server) sortables(c echo.Context) error {
 }
 
 func (s *Server) propertySchema(c echo.Context, what, title string, props func(catalog.Collection) []catalog.Property) error {
-	col, err := collectionOf(c)
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(c.QueryParams(), "f"); err != nil {
-		return err
-	}
-	format, err := negotiateFormat(c, formatJSON, formatHTML)
+	col, format, err := describing(c)
 	if err != nil {
 		return err
 	}
