@@ -460,35 +460,13 @@ func geoJSON(m map[string]any, path string) (orb.Geometry, error) {
 	case "LineString":
 		return jsonLine(co, cp, c)
 	case "MultiLineString":
-		arr, ok := co.([]any)
-		if !ok || len(arr) == 0 {
-			return nil, jsonErr(cp, "expected an array of line strings, found %s", describeJSON(co))
-		}
-		var ml orb.MultiLineString
-		for i, a := range arr {
-			l, err := jsonLine(a, cp+"["+strconv.Itoa(i)+"]", c)
-			if err != nil {
-				return nil, err
-			}
-			ml = append(ml, l)
-		}
-		return ml, nil
+		ls, err := jsonArray(co, cp, "line strings", c, jsonLine)
+		return orb.MultiLineString(ls), err
 	case "Polygon":
 		return jsonPolygon(co, cp, c)
 	case "MultiPolygon":
-		arr, ok := co.([]any)
-		if !ok || len(arr) == 0 {
-			return nil, jsonErr(cp, "expected an array of polygons, found %s", describeJSON(co))
-		}
-		var mp orb.MultiPolygon
-		for i, a := range arr {
-			pg, err := jsonPolygon(a, cp+"["+strconv.Itoa(i)+"]", c)
-			if err != nil {
-				return nil, err
-			}
-			mp = append(mp, pg)
-		}
-		return mp, nil
+		pgs, err := jsonArray(co, cp, "polygons", c, jsonPolygon)
+		return orb.MultiPolygon(pgs), err
 	case "GeometryCollection":
 		return nil, jsonErr(path+".type", "GeometryCollection is not supported")
 	}
@@ -518,20 +496,26 @@ func jsonPoint(v any, path string, c *counter) (orb.Point, error) {
 	return orb.Point{x, y}, nil
 }
 
-func jsonPoints(v any, path string, c *counter) ([]orb.Point, error) {
+// jsonArray reads a non-empty array whose members each reads, naming each
+// member's path in an error.
+func jsonArray[T any](v any, path, what string, c *counter, each func(any, string, *counter) (T, error)) ([]T, error) {
 	arr, ok := v.([]any)
 	if !ok || len(arr) == 0 {
-		return nil, jsonErr(path, "expected an array of positions, found %s", describeJSON(v))
+		return nil, jsonErr(path, "expected an array of %s, found %s", what, describeJSON(v))
 	}
-	ps := make([]orb.Point, 0, len(arr))
+	out := make([]T, 0, len(arr))
 	for i, a := range arr {
-		p, err := jsonPoint(a, path+"["+strconv.Itoa(i)+"]", c)
+		x, err := each(a, path+"["+strconv.Itoa(i)+"]", c)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, p)
+		out = append(out, x)
 	}
-	return ps, nil
+	return out, nil
+}
+
+func jsonPoints(v any, path string, c *counter) ([]orb.Point, error) {
+	return jsonArray(v, path, "positions", c, jsonPoint)
 }
 
 func jsonLine(v any, path string, c *counter) (orb.LineString, error) {
@@ -545,22 +529,18 @@ func jsonLine(v any, path string, c *counter) (orb.LineString, error) {
 	return orb.LineString(ps), nil
 }
 
+func jsonRing(v any, path string, c *counter) (orb.Ring, error) {
+	ps, err := jsonPoints(v, path, c)
+	if err != nil {
+		return nil, err
+	}
+	if msg := checkRing(ps); msg != "" {
+		return nil, jsonErr(path, "%s", msg)
+	}
+	return orb.Ring(ps), nil
+}
+
 func jsonPolygon(v any, path string, c *counter) (orb.Polygon, error) {
-	arr, ok := v.([]any)
-	if !ok || len(arr) == 0 {
-		return nil, jsonErr(path, "expected an array of rings, found %s", describeJSON(v))
-	}
-	var pg orb.Polygon
-	for i, a := range arr {
-		rp := path + "[" + strconv.Itoa(i) + "]"
-		ps, err := jsonPoints(a, rp, c)
-		if err != nil {
-			return nil, err
-		}
-		if msg := checkRing(ps); msg != "" {
-			return nil, jsonErr(rp, "%s", msg)
-		}
-		pg = append(pg, orb.Ring(ps))
-	}
-	return pg, nil
+	rings, err := jsonArray(v, path, "rings", c, jsonRing)
+	return orb.Polygon(rings), err
 }
