@@ -51,19 +51,7 @@ func FuzzParseText(f *testing.F) {
 			return
 		}
 		checkCompiles(t, e)
-		out := e.String()
-		again, err := ParseText(out)
-		if err != nil {
-			// String cannot spell a value with a backslash before a quote
-			// (see Str.String), nor one that makes the text too long.
-			if strings.Contains(out, `\'`) || len(out) > MaxInputBytes {
-				return
-			}
-			t.Fatalf("%q parsed, but its String %q does not: %v", s, out, err)
-		}
-		if !reflect.DeepEqual(e, again) {
-			t.Fatalf("round trip changed the tree:\n%q\n%q\n%q", s, out, again.String())
-		}
+		checkRoundTrip(t, s, e)
 	})
 }
 
@@ -87,16 +75,24 @@ func FuzzParseJSON(f *testing.F) {
 		}
 		checkCompiles(t, e)
 		// What parses from JSON must also be expressible as text.
-		out := e.String()
-		again, err := ParseText(out)
-		if err != nil {
-			if strings.Contains(out, `\'`) || len(out) > MaxInputBytes {
-				return
-			}
-			t.Fatalf("%q parsed, but its String %q does not: %v", s, out, err)
-		}
-		if !reflect.DeepEqual(e, again) {
-			t.Fatalf("text of the JSON tree differs:\n%q\n%q", out, again.String())
-		}
+		checkRoundTrip(t, s, e)
 	})
+}
+
+// checkRoundTrip: the text String gives parses back to the same tree.
+func checkRoundTrip(t *testing.T, input string, e Expr) {
+	t.Helper()
+	out := e.String()
+	again, err := ParseText(out)
+	if err != nil {
+		// String cannot spell a value with a backslash before a quote
+		// (see Str.String), nor one that makes the text too long.
+		if strings.Contains(out, `\'`) || len(out) > MaxInputBytes {
+			return
+		}
+		t.Fatalf("%q parsed, but its String %q does not: %v", input, out, err)
+	}
+	if !reflect.DeepEqual(e, again) {
+		t.Fatalf("round trip changed the tree:\n%q\n%q\n%q", input, out, again.String())
+	}
 }
