@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -172,7 +171,7 @@ func TestSpatialAndTemporalFiltersUseTheRTree(t *testing.T) {
 
 func TestFiltersOnTheSmallCollections(t *testing.T) {
 	st := openCopy(t)
-	var cities, nearCities []string
+	var cities []string
 	for _, p := range testSeed.Places {
 		if p.Kind == "city" {
 			cities = append(cities, p.ID)
@@ -182,8 +181,7 @@ func TestFiltersOnTheSmallCollections(t *testing.T) {
 	if got := pageIDs(t, st, "places", Query{Filter: mustFilter(t, "places", "kind = 'city'")}); !slices.Equal(got, cities) {
 		t.Errorf("kind = 'city': %v, want %v", got, cities)
 	}
-	got := pageIDs(t, st, "places", Query{Filter: mustFilter(t, "places", "kind = 'city' AND border_distance_km < 5")})
-	nearCities = got
+	nearCities := pageIDs(t, st, "places", Query{Filter: mustFilter(t, "places", "kind = 'city' AND border_distance_km < 5")})
 	if len(nearCities) == 0 || len(nearCities) >= len(cities) {
 		t.Errorf("cities near the border: %v of %v", nearCities, cities)
 	}
@@ -208,7 +206,6 @@ func TestFiltersOnTheSmallCollections(t *testing.T) {
 	if _, err := CompileFilter("incidents", must(cql2.ParseText("S_WITHIN(geometry, POINT(128 41))"))); err == nil {
 		t.Error("S_WITHIN was compiled; only S_INTERSECTS and S_DISJOINT are")
 	}
-	_ = fmt.Sprint()
 }
 
 func must(e cql2.Expr, err error) cql2.Expr {
