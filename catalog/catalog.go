@@ -58,6 +58,10 @@ type Property struct {
 	// Virtual: not a member of the properties, only a queryable (a place's
 	// province, for the incidents there).
 	Virtual bool
+	// LabelOf names the coded property whose label this member carries
+	// (category_label for category), for clients that do not know the code
+	// lists; a page that shows that property by its label shows this twice.
+	LabelOf string
 }
 
 // Geometry is what a collection's features are drawn as.

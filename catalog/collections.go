@@ -33,12 +33,17 @@ func shown(name, label string, t Type, description string) Property {
 	return Property{Name: name, Label: label, Type: t, Description: description}
 }
 
+// labelOf is the member that carries a coded property's label.
+func labelOf(coded, label, description string) Property {
+	return Property{Name: coded + "_label", Label: label, Type: String, Description: description, LabelOf: coded}
+}
+
 var incidents = Collection{
 	ID:    "incidents",
 	Title: "Incidents",
 	Description: "Dated incidents and measures along the North Korea–China border during the COVID-19 closure (2020–2021), " +
 		"each traced to its source reports, with date and location precision and how well it is verified. " +
-		"Title and summary in English, and in Korean as title_ko and summary_ko.",
+		"Title and summary in English, and in Korean.",
 	Geometry: Points, SpatialFilter: true, Temporal: true,
 	Params:  []string{"category", "verification", "source", "place", "q"},
 	Formats: []string{"csv"},
@@ -49,7 +54,7 @@ var incidents = Collection{
 		text("title_ko", "Title in Korean", "The title in Korean (empty where an imported incident has none)"),
 		text("summary_ko", "Summary in Korean", "The summary in Korean (empty where an imported incident has none)"),
 		codes("category", "Category", "What kind of incident it is", data.Categories),
-		shown("category_label", "Category as shown", String, "The category as readers see it"),
+		labelOf("category", "Category as shown", "The category as readers see it"),
 		{Name: "date_start", Label: "First day", Type: Date, Description: "The first day the reports date it to", Queryable: true, Sortable: true},
 		{Name: "date_end", Label: "Last day", Type: Date, Description: "The last day, where the reports give a period; null where they give one date", Queryable: true, Sortable: true, Nullable: true},
 		codes("date_precision", "Date precision", "How precisely the reports date it: to the day, week, month, season or year", data.DatePrecisions),
@@ -64,7 +69,7 @@ var incidents = Collection{
 		shown("location_note", "How it is located", String, "How the location was established"),
 		shown("off_map", "Off the map", Boolean, "True when none of its places has a point on the map"),
 		codes("verification", "Verification", "How well it is verified: one anonymous source, corroborated, official, or commentary", data.Verifications),
-		shown("verification_label", "Verification as shown", String, "The verification as readers see it"),
+		labelOf("verification", "Verification as shown", "The verification as readers see it"),
 		shown("verification_note", "Why verified so", String, "Why it is verified as it is"),
 		{Name: "sources", Label: "Sources", Type: Objects, Description: "The source reports: outlet, reporter, headline, date and address"},
 		{Name: "source", Label: "Source", Type: Strings, Description: "The ids of its source reports; source = 'rfa-2020-08-28' is true when it cites that report", Queryable: true, Virtual: true},
@@ -97,7 +102,7 @@ var places = Collection{
 	Title: "Places",
 	Description: "Towns, facilities, provinces and countries named in the reports, as points (the point incidents there are drawn at; " +
 		"none for a whole country or the border), with Korean and Chinese names, alternate spellings, location precision, distance to the border " +
-		"and, for areas, the length of border along them. Filter with kind=city,province,…",
+		"and, for areas, the length of border along them.",
 	Geometry: Points, SpatialFilter: true,
 	Params:     []string{"kind", "q"},
 	Properties: placeProperties,
@@ -106,7 +111,7 @@ var places = Collection{
 var areas = Collection{
 	ID:          "areas",
 	Title:       "Areas",
-	Description: "The provinces and countries among the places, as polygons, under the same ids and with the same properties; anchor is the place's point.",
+	Description: "The provinces and countries among the places, as polygons, under the same ids and with the same properties, and the place's point as their anchor.",
 	Geometry:    Polygons,
 	Params:      []string{"kind", "q", "simplify"},
 	Properties: append(append([]Property{}, placeProperties[:len(placeProperties)-2]...),

@@ -294,9 +294,13 @@ func columnsOf(col catalog.Collection, chosen []string) []catalog.Property {
 	}
 	out := make([]catalog.Property, 0, len(names))
 	for _, n := range names {
-		if p, ok := col.Property(n); ok {
-			out = append(out, p)
+		p, ok := col.Property(n)
+		// A page shows codes by their labels already: a member that only
+		// carries the label would say it twice.
+		if !ok || p.LabelOf != "" && slices.Contains(names, p.LabelOf) {
+			continue
 		}
+		out = append(out, p)
 	}
 	return out
 }

@@ -335,3 +335,16 @@ func TestErrorsAreAPageForABrowser(t *testing.T) {
 		t.Errorf("f=html with a bad limit: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
+
+// Codes are shown by their labels, so the members that carry only a label
+// are left out beside them, and shown when chosen alone.
+func TestPagesShowALabelOnce(t *testing.T) {
+	_, body := get(t, "/collections/incidents/items?f=html&limit=2")
+	if page := string(body); !strings.Contains(page, ">Category<") || strings.Contains(page, "Category as shown") {
+		t.Error("the items page shows the category twice, or not at all")
+	}
+	_, body = get(t, "/collections/incidents/items?f=html&limit=2&properties=category_label")
+	if !strings.Contains(string(body), "Category as shown") {
+		t.Error("properties=category_label alone shows no column")
+	}
+}
