@@ -214,8 +214,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		startProfiler(addr, log)
 	}
 	limitMemory(log)
-	// The map's queries answered from memory; until the first index is
-	// built (seconds at a million incidents) they go to the database.
+	// The map's queries answered from memory: the index kept beside the
+	// database is loaded before the server listens; without one, queries
+	// go to the database until the first build (half a minute at a million
+	// incidents) is done.
 	st.EnableIncidentIndex(ctx, log, time.Second)
 	return srv.Run(ctx, *addr, func(a net.Addr) {
 		log.Info("serving the map", "url", "http://"+a.String()+"/", "db", st.Path())

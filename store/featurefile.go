@@ -7,7 +7,7 @@ import (
 )
 
 // featureFile holds the served GeoJSON of every incident, back to back in
-// the order they were read (rowid), in a file mapped into memory: the
+// the order of the index's list, in a file mapped into memory: the
 // index's snapshot beside the database (indexsnapshot.go), or, where none
 // is kept, a file unlinked as soon as it is mapped. Its pages are the
 // kernel's file cache, which it can drop and read again, not the process's
@@ -61,6 +61,32 @@ func (w *featureFileWriter) add(feature []byte) error {
 func (w *featureFileWriter) abort() {
 	w.file.Close()
 	os.Remove(w.file.Name())
+}
+
+// copyInOrder writes a new file of from's features in the given order
+// (feature i of the new file is feature order[i] of from). from's file is
+// mapped for the copy and unmapped after; the caller still aborts it.
+func copyInOrder(from *featureFileWriter, order []int32, dir string) (_ *featureFileWriter, err error) {
+	src, err := from.mapFeatures()
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := src.close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	to, err := newFeatureFileWriter(dir, len(order))
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range order {
+		if err := to.add(src.at(int(j))); err != nil {
+			to.abort()
+			return nil, err
+		}
+	}
+	return to, nil
 }
 
 // finish maps the file and unlinks it.

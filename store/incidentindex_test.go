@@ -148,7 +148,8 @@ func TestIncidentIndexMatchesSQL(t *testing.T) {
 		t.Fatalf("store id %q: %v", id, err)
 	}
 	snap := filepath.Join(t.TempDir(), "test.db-index")
-	built, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
+	dir := t.TempDir()
+	built, persist, err := buildIncidentIndex(ctx, st.ro, dir, snap, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,6 +157,11 @@ func TestIncidentIndexMatchesSQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer built.close()
+	// The scratch file of features in rowid order and the file they were
+	// copied to in list order are both gone from the build's folder.
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("the build left %d file(s) behind, the first %s", len(left), left[0].Name())
+	}
 	loaded, err := loadIndexSnapshot(snap, id, built.version)
 	if err != nil {
 		t.Fatal(err)
@@ -280,17 +286,19 @@ func TestIndexSnapshotAcrossRestarts(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	var atOnce bool // the index answered as soon as EnableIncidentIndex returned
 	open := func() (*Store, *bytes.Buffer) {
 		st, err := Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var logs bytes.Buffer
-		st.EnableIncidentIndex(ctx, slog.New(slog.NewTextHandler(&logs, nil)), 10*time.Millisecond)
 		v, err := st.DataVersion(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
+		st.EnableIncidentIndex(ctx, slog.New(slog.NewTextHandler(&logs, nil)), 10*time.Millisecond)
+		atOnce = st.IndexReady(v)
 		waitIndex(t, st, v)
 		return st, &logs
 	}
@@ -303,6 +311,10 @@ func TestIndexSnapshotAcrossRestarts(t *testing.T) {
 	st, logs = open()
 	if !strings.Contains(logs.String(), "incident index loaded") || strings.Contains(logs.String(), "incident index ready") {
 		t.Errorf("the restart built instead of loading:\n%s", logs)
+	}
+	// Loaded before the server listens: no request of a restart goes to SQL.
+	if !atOnce {
+		t.Error("the restart's index was not ready when EnableIncidentIndex returned")
 	}
 	q := Query{FromDay: day("2020-01-01"), Limit: 1000}
 	fromSnapshot := pageOf(t, st, q)
@@ -317,6 +329,9 @@ func TestIndexSnapshotAcrossRestarts(t *testing.T) {
 	defer st.Close()
 	if strings.Contains(logs.String(), "incident index loaded") || !strings.Contains(logs.String(), "incident index ready") {
 		t.Errorf("after an import the start did not build anew:\n%s", logs)
+	}
+	if atOnce {
+		t.Error("a stale snapshot answered at start")
 	}
 	if got := pageOf(t, st, q); got.Matched != fromSnapshot.Matched+1 {
 		t.Errorf("after the import %d matched, before %d", got.Matched, fromSnapshot.Matched)

@@ -12,19 +12,52 @@ import (
 )
 
 // EnableIncidentIndex keeps an in-memory index of the incidents (see
-// incidentIndex) for the life of the store: built now in the background,
-// rebuilt whenever the data version changes, whoever wrote. Until an index
-// of the current version exists, queries go to SQL, so answers are never
-// stale, only slower for the seconds a build takes. The server enables it;
-// commands that only write or export do not need it.
+// incidentIndex) for the life of the store: loaded now from the snapshot
+// the last build kept, if it holds the data as it is, otherwise built in
+// the background; rebuilt whenever the data version changes, whoever
+// wrote. Until an index of the current version exists, queries go to SQL,
+// so answers are never stale, only slower for the seconds a build takes.
+// The server enables it; commands that only write or export do not need it.
+//
+// The snapshot is loaded before this returns, so before the server
+// listens: 0.4 s at a million incidents. Loaded in the background, as it
+// once was, the first requests went to SQL meanwhile, and after a reboot,
+// with none of the database in the kernel's cache, the map's first query
+// took 1.8 s there, reading a thousand rows scattered over 6.5 GB.
 func (s *Store) EnableIncidentIndex(ctx context.Context, log *slog.Logger, poll time.Duration) {
-	ctx, cancel := context.WithCancel(ctx)
 	s.indexLog = log
+	s.loadKeptIndex(ctx)
+	ctx, cancel := context.WithCancel(ctx)
 	s.indexStop = cancel
 	s.indexKick = make(chan struct{}, 1)
 	s.indexDone = make(chan struct{})
 	go s.maintainIndex(ctx, poll)
 	s.kickIndex()
+}
+
+// loadKeptIndex serves from the snapshot beside the database if it holds
+// the data version there is now.
+func (s *Store) loadKeptIndex(ctx context.Context) {
+	start := time.Now()
+	id, err := s.storeID(ctx)
+	if err != nil {
+		s.indexLog.Warn("incident index: no snapshot kept", "err", err)
+		return
+	}
+	v, err := s.DataVersion(ctx)
+	if err != nil {
+		s.indexLog.Warn("incident index: read data version", "err", err)
+		return
+	}
+	x, err := loadIndexSnapshot(snapshotPath(s.path), id, v)
+	switch {
+	case err == nil:
+		s.indexLog.Info("incident index loaded", "incidents", x.len(), "data_version", x.version, "took", time.Since(start).Round(time.Millisecond))
+		s.index.Store(x)
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, errSnapshotStale):
+	default:
+		s.indexLog.Warn("incident index: snapshot not used; building", "err", err)
+	}
 }
 
 // maintainIndex builds an index whenever asked (a request met an old one)
@@ -55,20 +88,6 @@ func (s *Store) maintainIndex(ctx context.Context, poll time.Duration) {
 		id, err := s.storeID(ctx)
 		if err != nil {
 			s.indexLog.Warn("incident index: no snapshot kept", "err", err)
-		}
-		if s.index.Load() == nil && id != "" {
-			// At start: the snapshot of the last build, if it is of this
-			// data, serves at once.
-			x, err := loadIndexSnapshot(snapshotPath(s.path), id, v)
-			switch {
-			case err == nil:
-				s.indexLog.Info("incident index loaded", "incidents", x.len(), "data_version", x.version, "took", time.Since(start).Round(time.Millisecond))
-				s.index.Store(x)
-				continue
-			case errors.Is(err, fs.ErrNotExist), errors.Is(err, errSnapshotStale):
-			default:
-				s.indexLog.Warn("incident index: snapshot not used; building", "err", err)
-			}
 		}
 		keepAs := ""
 		if id != "" {

@@ -28,9 +28,11 @@ import (
 // (little-endian), then a JSON header, its length (8 bytes) and a magic
 // string (8 bytes).
 
+// Format 2: the features in list order (format 1 kept them in rowid order
+// with a column mapping one to the other); a format-1 snapshot is stale.
 const (
 	snapshotMagic  = "BLINDEX1"
-	snapshotFormat = 1
+	snapshotFormat = 2
 )
 
 func snapshotPath(dbPath string) string { return dbPath + "-index" }
@@ -50,7 +52,7 @@ type snapshotHeader struct {
 
 // columns are the index's slices in the order they are written.
 func (x *incidentIndex) snapshotColumns(off []int64) []any {
-	return []any{x.dayFrom, x.dayTo, x.lon, x.lat, x.multi, x.category, x.verif, x.featureAt, off}
+	return []any{x.dayFrom, x.dayTo, x.lon, x.lat, x.multi, x.category, x.verif, off}
 }
 
 // snapshotTail is what follows the features in the snapshot of x.
@@ -122,9 +124,12 @@ func loadIndexSnapshot(path, storeID, version string) (x *incidentIndex, err err
 		return nil, fmt.Errorf("index snapshot: %d bytes, the header says %d", size, h.FeatureBytes+h.ColumnBytes+hlen+16)
 	}
 	n, m := h.Incidents, h.Features
+	if m != n {
+		return nil, fmt.Errorf("index snapshot: %d features for %d incidents", m, n)
+	}
 	x = &incidentIndex{version: h.Version, categories: h.Categories, verifications: h.Verifications,
 		dayFrom: make([]int32, n), dayTo: make([]int32, n), lon: make([]float64, n), lat: make([]float64, n),
-		multi: make([]bool, n), category: make([]uint8, n), verif: make([]uint8, n), featureAt: make([]int32, n)}
+		multi: make([]bool, n), category: make([]uint8, n), verif: make([]uint8, n)}
 	off := make([]int64, m+1)
 	cols := io.NewSectionReader(f, h.FeatureBytes, h.ColumnBytes)
 	for _, c := range x.snapshotColumns(off) {
@@ -149,7 +154,7 @@ func loadIndexSnapshot(path, storeID, version string) (x *incidentIndex, err err
 		}
 	}
 	for i := range n {
-		if x.featureAt[i] < 0 || int(x.featureAt[i]) >= m || int(x.category[i]) >= len(x.categories) ||
+		if int(x.category[i]) >= len(x.categories) ||
 			int(x.verif[i]) >= len(x.verifications) || (i > 0 && x.dayFrom[i] < x.dayFrom[i-1]) {
 			return nil, fmt.Errorf("index snapshot: entry %d does not hold together", i)
 		}
