@@ -867,3 +867,52 @@ func TestExtentFollowsWrites(t *testing.T) {
 		t.Errorf("zones extent %+v, %v: want from 2020-08-26, open-ended", zones, err)
 	}
 }
+
+// An import writes its new rows in the order of their first day in force,
+// so that the table holds them in date order whatever the file's order;
+// incidents of the same day keep the file's order (the list's order after
+// the day), and of two rows with one id the last still stands.
+func TestImportWritesRowsInDateOrder(t *testing.T) {
+	st := openCopy(t)
+	ctx := context.Background()
+	rows := []string{
+		"order-c,Third by date,Our own words.,arrests,2021-03-05,,day,no,,hyesan,exact,,single_source,,dailynk-2021-03,,\n",
+		"order-a,First by date,Our own words.,arrests,2020-09-01,,day,no,,hyesan,exact,,single_source,,dailynk-2021-03,,\n",
+		"order-b2,Second of one day,Our own words.,arrests,2020-11-20,,day,no,,hyesan,exact,,single_source,,dailynk-2021-03,,\n",
+		"order-b1,First of one day,Our own words.,arrests,2020-11-20,,day,no,,hyesan,exact,,single_source,,dailynk-2021-03,,\n",
+	}
+	incidents, err := readCSV(t, st, header+strings.Join(rows, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A file cannot name an id twice; a caller of the store can.
+	again := incidents[1]
+	again.Title, again.DateStart = "First by date corrected", time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC)
+	incidents = append(incidents, again)
+	if _, err := st.ImportIncidents(ctx, incidents); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	var title string
+	r, err := st.ro.QueryContext(ctx, "SELECT id, title FROM incident WHERE id LIKE 'order-%' ORDER BY rowid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for r.Next() {
+		var id, tt string
+		if err := r.Scan(&id, &tt); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, id)
+		if id == "order-a" {
+			title = tt
+		}
+	}
+	if want := []string{"order-a", "order-b2", "order-b1", "order-c"}; !slices.Equal(got, want) {
+		t.Errorf("rows in the table in the order %v, want %v", got, want)
+	}
+	if title != "First by date corrected" {
+		t.Errorf("order-a is %q; the last row of an id stands", title)
+	}
+}
