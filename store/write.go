@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -320,41 +319,6 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, d derivedI
 	return !ok, nil
 }
 
-// inTableOrder orders an import's incidents for writing by the first day
-// they are in force, so that its new rows lie in the table, whose order is
-// their rowid, in the order the map reads them: a month's page is then a
-// few stretches of the file rather than a thousand rows scattered over it.
-// After a reboot, with nothing in the kernel's cache, a month in a box from
-// a million incidents imported in no order of date took 1.5-2.8 s from
-// SQLite, most of it a thousand random reads; the server answers from SQL
-// until its index is loaded or built. The sort is stable and keys the rows
-// of one id by the first of them, so those keep their order (the last one
-// stands), and incidents of the same first day keep the file's order, which
-// is how the list orders them (rowid after the day).
-func inTableOrder(todo []data.Incident) []data.Incident {
-	first := make(map[string]int64, len(todo))
-	keys := make([]int64, len(todo))
-	for i, in := range todo {
-		k, ok := first[in.ID]
-		if !ok {
-			from, _ := in.InForce()
-			k = data.DayNumber(from)
-			first[in.ID] = k
-		}
-		keys[i] = k
-	}
-	order := make([]int, len(todo))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
-	sorted := make([]data.Incident, len(todo))
-	for i, j := range order {
-		sorted[i] = todo[j]
-	}
-	return sorted
-}
-
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -453,7 +417,6 @@ func (s *Store) ImportIncidents(ctx context.Context, incidents []data.Incident) 
 		}
 		todo = append(todo, in)
 	}
-	todo = inTableOrder(todo)
 	w, err := newIncidentWriter(ctx, tx, cat)
 	if err != nil {
 		return res, fmt.Errorf("import: %w", err)

@@ -79,8 +79,11 @@ type Manifest struct {
 	RNG       uint64  `json:"rng"`
 	Batch     int     `json:"batch"`
 	SeedHash  string  `json:"seed_hash"`
-	Seconds   float64 `json:"seconds"`
-	Written   string  `json:"written"`
+	Seconds   float64 `json:"seconds"` // writing the database
+	// IndexSeconds: keeping the incident index beside it afterwards, for
+	// the next server start (not part of the database).
+	IndexSeconds float64 `json:"index_seconds"`
+	Written      string  `json:"written"`
 }
 
 // ManifestPath is where the manifest of the database at path is.
@@ -308,13 +311,14 @@ func Build(ctx context.Context, path string, o Options) (Manifest, error) {
 	// the incident index instead of building it from SQLite. The writing is
 	// done: the store opens the file as it always does (in WAL), untuned.
 	hook.Store(nil)
+	seconds := time.Since(start).Seconds()
 	indexStart := time.Now()
 	if err := keepIndex(ctx, path); err != nil {
 		return Manifest{}, err
 	}
 	logf("kept the incident index beside it in %.1f s", time.Since(indexStart).Seconds())
 	m := Manifest{Generator: Version, Incidents: o.Incidents, Villages: o.Villages, RNG: o.RNG, Batch: o.Batch, SeedHash: seed.Hash,
-		Seconds: time.Since(start).Seconds(), Written: time.Now().UTC().Format(time.RFC3339)}
+		Seconds: seconds, IndexSeconds: time.Since(indexStart).Seconds(), Written: time.Now().UTC().Format(time.RFC3339)}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return Manifest{}, err
