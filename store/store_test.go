@@ -2,11 +2,13 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -865,5 +867,82 @@ func TestExtentFollowsWrites(t *testing.T) {
 	zones, err := st.Extent(ctx, "zones")
 	if err != nil || zones.FromDay == nil || *zones.FromDay != *day("2020-08-26") || zones.ToDay != nil {
 		t.Errorf("zones extent %+v, %v: want from 2020-08-26, open-ended", zones, err)
+	}
+}
+
+// An import writes its new rows in the order of their first day in force,
+// so that the table holds them in date order whatever the file's order;
+// incidents of the same day keep the file's order (the list's order after
+// the day), and of two rows with one id the last still stands.
+func TestImportWritesRowsInDateOrder(t *testing.T) {
+	st := openCopy(t)
+	ctx := context.Background()
+	rows := []string{
+		"order-c,Third by date,Our own words.,arrests,2021-03-05,,day,no,,hyesan,exact,,single_source,,dailynk-2021-03,,\n",
+		"order-a,First by date,Our own words.,arrests,2020-09-01,,day,no,,hyesan,exact,,single_source,,dailynk-2021-03,,\n",
+		"order-b2,Second of one day,Our own words.,arrests,2020-11-20,,day,no,,hyesan,exact,,single_source,,dailynk-2021-03,,\n",
+		"order-b1,First of one day,Our own words.,arrests,2020-11-20,,day,no,,hyesan,exact,,single_source,,dailynk-2021-03,,\n",
+	}
+	incidents, err := readCSV(t, st, header+strings.Join(rows, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A file cannot name an id twice; a caller of the store can.
+	again := incidents[1]
+	again.Title, again.DateStart = "First by date corrected", time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC)
+	incidents = append(incidents, again)
+	if _, err := st.ImportIncidents(ctx, incidents); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	var title string
+	r, err := st.ro.QueryContext(ctx, "SELECT id, title FROM incident WHERE id LIKE 'order-%' ORDER BY rowid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for r.Next() {
+		var id, tt string
+		if err := r.Scan(&id, &tt); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, id)
+		if id == "order-a" {
+			title = tt
+		}
+	}
+	if want := []string{"order-a", "order-b2", "order-b1", "order-c"}; !slices.Equal(got, want) {
+		t.Errorf("rows in the table in the order %v, want %v", got, want)
+	}
+	if title != "First by date corrected" {
+		t.Errorf("order-a is %q; the last row of an id stands", title)
+	}
+}
+
+// inTableOrder puts incidents in place in the order a stable sort by their
+// id's first day gives, whatever cycles the permutation has.
+func TestInTableOrderIsAStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	for n := range 200 {
+		var in []data.Incident
+		for i := range n {
+			in = append(in, data.Incident{ID: fmt.Sprintf("i%d", rng.IntN(n+1)), Title: fmt.Sprint(i),
+				DateStart: time.Date(2020, 1, 1+rng.IntN(20), 0, 0, 0, 0, time.UTC), DatePrecision: "day"})
+		}
+		first := map[string]int64{}
+		for _, x := range in {
+			if _, ok := first[x.ID]; !ok {
+				from, _ := x.InForce()
+				first[x.ID] = data.DayNumber(from)
+			}
+		}
+		want := slices.Clone(in)
+		slices.SortStableFunc(want, func(a, b data.Incident) int { return cmp.Compare(first[a.ID], first[b.ID]) })
+		inTableOrder(in)
+		for i := range in {
+			if in[i].Title != want[i].Title {
+				t.Fatalf("%d incidents: position %d holds row %s, want row %s", n, i, in[i].Title, want[i].Title)
+			}
+		}
 	}
 }
