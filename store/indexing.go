@@ -23,7 +23,7 @@ import (
 // listens: 0.4 s at a million incidents. Loaded in the background, as it
 // once was, the first requests went to SQL meanwhile, and after a reboot,
 // with none of the database in the kernel's cache, the map's first query
-// took 1.8 s there, reading a thousand rows scattered over 6.5 GB.
+// took 1.8 s there, reading thousands of R*Tree pages scattered over 6.5 GB.
 func (s *Store) EnableIncidentIndex(ctx context.Context, log *slog.Logger, poll time.Duration) {
 	s.indexLog = log
 	s.loadKeptIndex(ctx)
