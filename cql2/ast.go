@@ -191,62 +191,43 @@ func (e *Geom) String() string {
 		b.WriteString("POINT")
 		writePoints(&b, []orb.Point{g})
 	case orb.MultiPoint:
-		b.WriteString("MULTIPOINT(")
-		for i, p := range g {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writePoints(&b, []orb.Point{p})
-		}
-		b.WriteString(")")
+		b.WriteString("MULTIPOINT")
+		writeList(&b, g, func(b *strings.Builder, p orb.Point) { writePoints(b, []orb.Point{p}) })
 	case orb.LineString:
 		b.WriteString("LINESTRING")
 		writePoints(&b, g)
 	case orb.MultiLineString:
-		b.WriteString("MULTILINESTRING(")
-		for i, l := range g {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writePoints(&b, l)
-		}
-		b.WriteString(")")
+		b.WriteString("MULTILINESTRING")
+		writeList(&b, g, writePoints[orb.LineString])
 	case orb.Polygon:
 		b.WriteString("POLYGON")
 		writePolygon(&b, g)
 	case orb.MultiPolygon:
-		b.WriteString("MULTIPOLYGON(")
-		for i, p := range g {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writePolygon(&b, p)
-		}
-		b.WriteString(")")
+		b.WriteString("MULTIPOLYGON")
+		writeList(&b, g, writePolygon)
 	default:
 		b.WriteString("GEOMETRY()")
 	}
 	return b.String()
 }
 
-func writePolygon(b *strings.Builder, p orb.Polygon) {
-	b.WriteString("(")
-	for i, r := range p {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		writePoints(b, r)
-	}
-	b.WriteString(")")
-}
+func writePolygon(b *strings.Builder, p orb.Polygon) { writeList(b, p, writePoints[orb.Ring]) }
 
 func writePoints[P ~[]orb.Point](b *strings.Builder, ps P) {
+	writeList(b, ps, func(b *strings.Builder, p orb.Point) {
+		b.WriteString(formatNumber(p[0]) + " " + formatNumber(p[1]))
+	})
+}
+
+// writeList writes items in parentheses, separated by commas: every level
+// of a WKT geometry.
+func writeList[T any](b *strings.Builder, items []T, each func(*strings.Builder, T)) {
 	b.WriteString("(")
-	for i, p := range ps {
+	for i, x := range items {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(formatNumber(p[0]) + " " + formatNumber(p[1]))
+		each(b, x)
 	}
 	b.WriteString(")")
 }

@@ -44,14 +44,7 @@ func FuzzParseText(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		e, err := ParseText(s)
-		if err != nil {
-			if _, ok := err.(*SyntaxError); !ok {
-				t.Fatalf("%T is not a *SyntaxError: %v", err, err)
-			}
-			return
-		}
-		checkCompiles(t, e)
-		checkRoundTrip(t, s, e)
+		checkParsed(t, s, e, err)
 	})
 }
 
@@ -67,16 +60,23 @@ func FuzzParseJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		e, err := ParseJSON([]byte(s))
-		if err != nil {
-			if _, ok := err.(*SyntaxError); !ok {
-				t.Fatalf("%T is not a *SyntaxError: %v", err, err)
-			}
-			return
-		}
-		checkCompiles(t, e)
-		// What parses from JSON must also be expressible as text.
-		checkRoundTrip(t, s, e)
+		checkParsed(t, s, e, err)
 	})
+}
+
+// checkParsed: input either failed with a *SyntaxError, or parsed to a
+// tree that compiles and whose text parses back to it (from JSON too: what
+// parses from JSON must also be expressible as text).
+func checkParsed(t *testing.T, input string, e Expr, err error) {
+	t.Helper()
+	if err != nil {
+		if _, ok := err.(*SyntaxError); !ok {
+			t.Fatalf("%T is not a *SyntaxError: %v", err, err)
+		}
+		return
+	}
+	checkCompiles(t, e)
+	checkRoundTrip(t, input, e)
 }
 
 // checkRoundTrip: the text String gives parses back to the same tree.
