@@ -324,8 +324,9 @@ func (w *incidentWriter) write(ctx context.Context, in data.Incident, d derivedI
 // they are in force, the order their new rows then get in the table. A large
 // import writes faster so: a million synthetic incidents in batches of
 // 100,000 took 177 and 178 s in date order against 199, 215 and 222 s in
-// the file's (make bench-db, alternating), as the R*Tree and the day index
-// take each batch's rows in neighbouring pages rather than all over.
+// the file's (make bench-db, alternating). Why was not measured; most
+// likely the R*Tree and the day index then take each batch's rows in
+// neighbouring pages rather than all over.
 // The sort is stable and keys the rows of one id by the first of them, so
 // those keep their order (the last one stands), and incidents of the same
 // first day keep the file's order, which is the list's order after the day.
