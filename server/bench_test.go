@@ -119,3 +119,31 @@ func BenchmarkRepeatedData(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGzipPage compresses a page the size of a thousand incidents
+// (about 2 MB: the seed's incidents, over and over), as the first reader to
+// ask for it with gzip waits for:
+//
+//	go test ./server -run '^$' -bench GzipPage -benchmem
+func BenchmarkGzipPage(b *testing.B) {
+	srv, err := New(testStore, testAssets, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/collections/incidents/items?f=json", nil))
+	if rec.Code != http.StatusOK {
+		b.Fatalf("status %d", rec.Code)
+	}
+	var page []byte
+	for len(page) < 2<<20 {
+		page = append(page, rec.Body.Bytes()...)
+	}
+	b.SetBytes(int64(len(page)))
+	var size int
+	for b.Loop() {
+		r := &representation{identity: page}
+		size = len(r.gzip())
+	}
+	b.ReportMetric(float64(size)/float64(len(page)), "ratio")
+}

@@ -11,8 +11,9 @@ import (
 
 // sendFeatureCollection answers page as featureCollectionBytes makes it.
 // An answer that will not be kept (see cacheable: asked for the first time,
-// not gzipped, nobody waiting for it) goes to the client as it is made, a
-// piece of streamChunk bytes at a time, instead of being made whole first:
+// nobody waiting for it) goes to the client as it is made, a piece of
+// streamChunk bytes at a time (gzipped on the way if the client asks),
+// instead of being made whole first:
 // a page of a thousand features is 2 MB, and copying it into a buffer of
 // its own took a third of the server's time under varied queries. Into a
 // piece that stays in the processor's cache until it is written the copy

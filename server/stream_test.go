@@ -2,7 +2,9 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -74,6 +76,72 @@ func TestStreamedAnswerIsTheWholeOne(t *testing.T) {
 		}
 		if cl := got[0].Header().Get("Content-Length"); cl == "" || cl != got[1].Header().Get("Content-Length") {
 			t.Errorf("%s: Content-Length %q, then %q", path, cl, got[1].Header().Get("Content-Length"))
+		}
+	}
+}
+
+// The same with gzip, as every browser asks: the first answer is
+// compressed as it is made, without a Content-Length, and says the same as
+// the answer made whole and compressed once (second) and the kept one
+// (third), under the identity answer's ETag.
+func TestStreamedGzipAnswerIsTheWholeOne(t *testing.T) {
+	defer func(n int) { streamChunk = n }(streamChunk)
+	streamChunk = 2 << 10
+	srv, st := seededHandler(t, true)
+	ctx := context.Background()
+	v, err := st.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !st.IndexReady(v); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no index after 20 s")
+		}
+	}
+	get := func(path, encoding string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if encoding != "" {
+			req.Header.Set("Accept-Encoding", encoding)
+		}
+		srv.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, w.Code, w.Body)
+		}
+		return w
+	}
+	for _, path := range []string{
+		"/collections/incidents/items?limit=1000",
+		"/collections/incidents/items?bbox=124,39,131,43.5&datetime=2020-01-01/2020-12-31&limit=10&offset=10",
+		"/collections/incidents/items?q=smuggling&limit=5",
+	} {
+		var got [3]*httptest.ResponseRecorder
+		for i := range got {
+			got[i] = get(path, "gzip, deflate, br")
+		}
+		plain := get(path, "") // kept by now: the answer made whole
+		if got[0].Header().Get("Content-Length") != "" {
+			t.Errorf("%s: the first gzipped answer has a Content-Length: not sent as made", path)
+		}
+		for i, g := range got {
+			h := g.Header()
+			if h.Get("Content-Encoding") != "gzip" || h.Get("Etag") != plain.Header().Get("Etag") ||
+				h.Get("Vary") != plain.Header().Get("Vary") || h.Get("Content-Type") != plain.Header().Get("Content-Type") {
+				t.Errorf("%s (%d): encoding %q, ETag %q, Vary %q, type %q; identity: ETag %q, Vary %q, type %q", path, i+1,
+					h.Get("Content-Encoding"), h.Get("Etag"), h.Get("Vary"), h.Get("Content-Type"),
+					plain.Header().Get("Etag"), plain.Header().Get("Vary"), plain.Header().Get("Content-Type"))
+			}
+			zr, err := gzip.NewReader(g.Body)
+			if err != nil {
+				t.Fatalf("%s (%d): %v", path, i+1, err)
+			}
+			body, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatalf("%s (%d): %v", path, i+1, err)
+			}
+			if !bytes.Equal(body, plain.Body.Bytes()) {
+				t.Errorf("%s (%d): the gzipped answer is not the identity answer", path, i+1)
+			}
 		}
 	}
 }
