@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -271,6 +272,52 @@ func TestIndexSnapshotIsUsedOnlyForItsData(t *testing.T) {
 				t.Error("a damaged snapshot was loaded")
 			}
 		})
+	}
+}
+
+// A loaded snapshot is the index that was kept: every column, and the
+// points of the incidents with several, which are tested one by one.
+func TestIndexSnapshotHoldsTheIndex(t *testing.T) {
+	st := indexTestStore(t)
+	ctx := context.Background()
+	id, _ := st.storeID(ctx)
+	snap := filepath.Join(t.TempDir(), "test.db-index")
+	built, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer built.close()
+	if err := persist(); err != nil {
+		t.Fatal(err)
+	}
+	if len(built.points) == 0 {
+		t.Fatal("no incident with several points: the test proves nothing")
+	}
+	loaded, err := loadIndexSnapshot(snap, id, built.version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer loaded.close()
+	for _, c := range []struct {
+		name      string
+		got, want any
+	}{
+		{"dayFrom", loaded.dayFrom, built.dayFrom}, {"dayTo", loaded.dayTo, built.dayTo},
+		{"multi", loaded.multi, built.multi}, {"category", loaded.category, built.category},
+		{"verif", loaded.verif, built.verif}, {"points", loaded.points, built.points},
+		{"categories", loaded.categories, built.categories}, {"verifications", loaded.verifications, built.verifications},
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s differs after loading", c.name)
+		}
+	}
+	for i := range built.dayFrom {
+		if !built.multi[i] && (loaded.lon[i] != built.lon[i] || loaded.lat[i] != built.lat[i]) {
+			t.Fatalf("entry %d: at %v,%v, built at %v,%v", i, loaded.lon[i], loaded.lat[i], built.lon[i], built.lat[i])
+		}
+		if !bytes.Equal(loaded.feature(int32(i)), built.feature(int32(i))) {
+			t.Fatalf("feature %d differs after loading", i)
+		}
 	}
 }
 
