@@ -26,11 +26,17 @@ export function distanceText(p) {
  * local names — Korean in Korea, Chinese in China — tagged with theirs.
  */
 export function labelNode(p, labels) {
+  const [text, lang] = labelText(p, labels);
+  return el('span', { lang }, text);
+}
+
+/** The text of labelNode and its language. */
+function labelText(p, labels) {
   if (labels === 'ko') {
-    if (p.country === 'CN' && p.name_zh) return el('span', { lang: 'zh' }, p.name_zh);
-    if (p.name_ko) return el('span', { lang: 'ko' }, p.name_ko);
+    if (p.country === 'CN' && p.name_zh) return [p.name_zh, 'zh'];
+    if (p.name_ko) return [p.name_ko, 'ko'];
   }
-  return el('span', { lang: 'en' }, p.name_en || '');
+  return [p.name_en || '', 'en'];
 }
 
 /** The language of a name by its script: Hangul is Korean, Han characters Chinese. */
@@ -78,6 +84,9 @@ function priority(p) {
 const MIN_DOT_GAP = 10;
 const NEAR_BORDER_KM = 25;
 const SIDES = { right: [5, 0], left: [-5, 0], top: [0, -4], bottom: [0, 4] };
+// Leaflet's stylesheet sets a tooltip 6 px further off its point on the
+// side it is on (.leaflet-tooltip-right and the others).
+const TIP_MARGIN = 6;
 
 /**
  * Where a place's label may go, in order. China lies north of North Korea
@@ -102,21 +111,20 @@ export class PlaceLayer {
     this.map = map;
     this.group = L.layerGroup();
     this.entries = [];
+    this.labels = 'en';
     const renderer = L.svg({ pane: 'places' });
     for (const f of places.features || []) {
       const p = f.properties || {};
       const latlng = pointOf(f);
       if (!latlng || (p.kind && !POINT_KINDS.has(p.kind))) continue;
       const facility = p.kind === 'facility';
+      const radius = facility ? 3.5 : 4;
       const marker = L.circleMarker(latlng, {
-        renderer, radius: facility ? 3.5 : 4, color: facility ? '#2e2a25' : '#ffffff', weight: 1.5,
+        renderer, radius, color: facility ? '#2e2a25' : '#ffffff', weight: 1.5,
         fillColor: facility ? '#ffffff' : '#2e2a25', fillOpacity: 1,
         className: `place-marker place-${p.kind || 'point'}`,
       });
       const title = `${p.name_en || ''}${p.name_ko ? ` (${p.name_ko})` : ''}`;
-      marker.bindTooltip(labelNode(p, 'en'), {
-        permanent: true, direction: 'right', offset: [5, 0], pane: 'placeLabels', className: 'place-label',
-      });
       marker.bindPopup(() => placePopup(p), { maxWidth: 280 });
       marker.on('add', () => {
         const node = marker.getElement();
@@ -127,14 +135,16 @@ export class PlaceLayer {
           node.appendChild(t);
         }
       });
-      this.entries.push({ id: String(f.id ?? ''), marker, latlng, props: p, rank: priority(p), directions: labelDirections(p) });
+      this.entries.push({ id: String(f.id ?? ''), marker, latlng, radius, props: p, rank: priority(p), directions: labelDirections(p), tip: null, size: null });
     }
     this.entries.sort((a, b) => a.rank - b.rank);
     // A facility placed at its town's point (its site is not known) is named
     // in its popup, not by a second label that would claim a site.
-    for (const [i, e] of this.entries.entries()) {
-      const at = e.marker.getLatLng();
-      e.unlabelled = this.entries.slice(0, i).some((o) => o.marker.getLatLng().equals(at));
+    const taken = new Set();
+    for (const e of this.entries) {
+      const at = `${e.latlng.lat},${e.latlng.lng}`;
+      e.unlabelled = taken.has(at);
+      taken.add(at);
     }
     // Drawn lowest priority first, so that a town's dot lies on top of a facility at the same point.
     for (const e of [...this.entries].reverse()) this.group.addLayer(e.marker);
@@ -146,7 +156,11 @@ export class PlaceLayer {
 
   /** Labels the places in English ('en') or in their local names ('ko'). */
   setLabels(labels) {
-    for (const e of this.entries) e.marker.setTooltipContent(labelNode(e.props, labels));
+    this.labels = labels;
+    for (const e of this.entries) {
+      e.size = null;
+      if (e.tip) e.marker.setTooltipContent(labelNode(e.props, labels));
+    }
     requestAnimationFrame(() => this.declutter());
   }
 
@@ -161,20 +175,36 @@ export class PlaceLayer {
    * Dandong) share a pixel when zoomed out: each dot is moved apart from the
    * other along the line between them, so each can be clicked and keeps to
    * its own side. Dots at one point (a facility in its town) stay together.
+   * Pairs are found through a grid of cells MIN_DOT_GAP wide: a newsroom's
+   * dataset may hold thousands of villages.
    */
   separate() {
     const pts = this.entries.map((e) => this.map.latLngToContainerPoint(e.latlng));
     const moved = pts.map((p) => p.clone());
-    for (let i = 0; i < pts.length; i++) {
-      for (let j = i + 1; j < pts.length; j++) {
-        const d = pts[j].subtract(pts[i]);
-        const len = Math.hypot(d.x, d.y);
-        if (len === 0 || len >= MIN_DOT_GAP) continue;
-        const push = d.multiplyBy((MIN_DOT_GAP - len) / 2 / len);
-        moved[i] = moved[i].subtract(push);
-        moved[j] = moved[j].add(push);
+    const cells = new Map();
+    const cellKey = (cx, cy) => `${cx},${cy}`;
+    pts.forEach((p, i) => {
+      const k = cellKey(Math.floor(p.x / MIN_DOT_GAP), Math.floor(p.y / MIN_DOT_GAP));
+      if (!cells.has(k)) cells.set(k, []);
+      cells.get(k).push(i);
+    });
+    pts.forEach((p, i) => {
+      const cx = Math.floor(p.x / MIN_DOT_GAP);
+      const cy = Math.floor(p.y / MIN_DOT_GAP);
+      for (let dx = -1; dx <= 1; dx++) {
+        for (let dy = -1; dy <= 1; dy++) {
+          for (const j of cells.get(cellKey(cx + dx, cy + dy)) || []) {
+            if (j <= i) continue;
+            const d = pts[j].subtract(p);
+            const len = Math.hypot(d.x, d.y);
+            if (len === 0 || len >= MIN_DOT_GAP) continue;
+            const push = d.multiplyBy((MIN_DOT_GAP - len) / 2 / len);
+            moved[i] = moved[i].subtract(push);
+            moved[j] = moved[j].add(push);
+          }
+        }
       }
-    }
+    });
     this.entries.forEach((e, i) => {
       // Only where it changes, and never under an open popup: moving a
       // marker moves its popup, which pans the map, which separates again.
@@ -185,46 +215,134 @@ export class PlaceLayer {
   }
 
   /**
+   * The width and height of a place's label, measured once per label
+   * language from the text in the labels' font, without asking the page
+   * for its layout: with thousands of places, a layout per label took the
+   * map minutes.
+   */
+  labelSize(e) {
+    if (!e.size) {
+      if (!this.font) {
+        // One label drawn once, off the map, for the font and line height.
+        const probe = el('div', { class: 'leaflet-tooltip place-label', 'aria-hidden': 'true' }, el('span', { lang: 'en' }, 'Hg'));
+        probe.style.visibility = 'hidden';
+        this.map.getPane('placeLabels').appendChild(probe);
+        const cs = getComputedStyle(probe);
+        this.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        this.labelHeight = probe.offsetHeight;
+        this.labelPadding = (parseFloat(cs.paddingLeft) || 0) + (parseFloat(cs.paddingRight) || 0);
+        probe.remove();
+        this.ruler = document.createElement('canvas').getContext('2d');
+      }
+      this.ruler.font = this.font;
+      const [text] = labelText(e.props, this.labels);
+      e.size = text ? { w: Math.ceil(this.ruler.measureText(text).width + this.labelPadding), h: this.labelHeight } : null;
+    }
+    return e.size;
+  }
+
+  /**
    * Puts each label right of its dot or, where that would cover another dot,
    * a label of a higher-priority place or a map control, left of it; hides it when both
    * sides are taken (or cut off by the map's edge), so no label can be read
-   * as naming the wrong dot.
+   * as naming the wrong dot. Where a label goes is worked out from its size
+   * and Leaflet's rule for placing tooltips; the page is asked for its
+   * layout once, and labels are made only for places that show one.
    */
   declutter() {
     if (!this.map.hasLayer(this.group)) return;
     this.separate();
-    const pad = (r, x, y) => ({ l: r.left - x, r: r.right + x, t: r.top - y, b: r.bottom + y });
-    const dots = this.entries.map((e) => {
-      const node = e.marker.getElement();
-      return node ? pad(node.getBoundingClientRect(), 0, 0) : null;
-    });
+    const size = this.map.getSize();
     const frame = this.map.getContainer().getBoundingClientRect();
-    const inside = (b) => b.l >= frame.left && b.r <= frame.right && b.t >= frame.top && b.b <= frame.bottom;
+    const inside = (b) => b.l >= 0 && b.r <= size.x && b.t >= 0 && b.b <= size.y;
     // The legend and the map's buttons cover labels as surely as other labels do.
-    const kept = [...this.map.getContainer().querySelectorAll('.leaflet-control')]
-      .map((c) => pad(c.getBoundingClientRect(), 0, 0));
+    const kept = [...this.map.getContainer().querySelectorAll('.leaflet-control')].map((c) => {
+      const r = c.getBoundingClientRect();
+      return { l: r.left - frame.left, r: r.right - frame.left, t: r.top - frame.top, b: r.bottom - frame.top };
+    });
     const hits = (a, b) => a.l < b.r && a.r > b.l && a.t < b.b && a.b > b.t;
-    this.entries.forEach((e, i) => {
-      const tip = e.marker.getTooltip();
-      const node = tip && tip.getElement();
-      if (!node) return;
-      node.classList.remove('is-hidden');
-      const at = e.latlng;
-      const others = dots.filter((d, j) => d && j !== i && !this.entries[j].latlng.equals(at));
-      let box = null;
-      if (!e.unlabelled) {
-        for (const [direction, offset] of e.directions) {
-          if (tip.options.direction !== direction) {
-            tip.options.direction = direction;
-            tip.options.offset = offset;
-            tip.update();
+    const at = this.entries.map((e) => this.map.latLngToContainerPoint(e.marker.getLatLng()));
+    // The dots, in cells of GRID pixels, to test a label against those near it only.
+    const GRID = 32;
+    const grid = new Map();
+    at.forEach((p, i) => {
+      const k = `${Math.floor(p.x / GRID)},${Math.floor(p.y / GRID)}`;
+      if (!grid.has(k)) grid.set(k, []);
+      grid.get(k).push(i);
+    });
+    const coversDot = (b, e) => {
+      for (let cx = Math.floor((b.l - GRID) / GRID); cx <= Math.floor((b.r + GRID) / GRID); cx++) {
+        for (let cy = Math.floor((b.t - GRID) / GRID); cy <= Math.floor((b.b + GRID) / GRID); cy++) {
+          for (const j of grid.get(`${cx},${cy}`) || []) {
+            const o = this.entries[j];
+            if (o === e || o.latlng.equals(e.latlng)) continue;
+            const p = at[j];
+            if (hits(b, { l: p.x - o.radius, r: p.x + o.radius, t: p.y - o.radius, b: p.y + o.radius })) return true;
           }
-          const b = pad(node.getBoundingClientRect(), 2, 1);
-          if (inside(b) && !kept.some((k) => hits(b, k)) && !others.some((d) => hits(b, d))) { box = b; break; }
         }
       }
-      if (box) kept.push(box);
-      else node.classList.add('is-hidden');
+      return false;
+    };
+    const show = [];
+    this.entries.forEach((e, i) => {
+      const p = at[i];
+      const s = !e.unlabelled && inside({ l: p.x, r: p.x, t: p.y, b: p.y }) ? this.labelSize(e) : null;
+      let choice = null;
+      if (s) {
+        for (const [direction, offset] of e.directions) {
+          const b = pad(labelBox(p, s, direction, offset), 2, 1);
+          if (inside(b) && !kept.some((k) => hits(b, k)) && !coversDot(b, e)) {
+            kept.push(b);
+            choice = [direction, offset];
+            break;
+          }
+        }
+      }
+      show.push(choice);
+    });
+    // Then the page is changed, all at once.
+    this.entries.forEach((e, i) => {
+      const choice = show[i];
+      if (!choice) {
+        if (e.tip) e.tip.getElement()?.classList.add('is-hidden');
+        return;
+      }
+      const [direction, offset] = choice;
+      if (!e.tip) {
+        e.marker.bindTooltip(labelNode(e.props, this.labels), { permanent: true, direction, offset, pane: 'placeLabels', className: 'place-label' });
+        e.tip = e.marker.getTooltip();
+      } else if (e.tip.options.direction !== direction) {
+        e.tip.options.direction = direction;
+        e.tip.options.offset = offset;
+        e.tip.update();
+      }
+      e.tip.getElement()?.classList.remove('is-hidden');
     });
   }
+}
+
+function pad(b, x, y) { return { l: b.l - x, r: b.r + x, t: b.t - y, b: b.b + y }; }
+
+/**
+ * Where Leaflet puts a tooltip of size s for a point p (container pixels)
+ * in a direction, with an offset (Tooltip._setPosition, Leaflet 1.9.4) and
+ * the margin its stylesheet gives that direction.
+ */
+function labelBox(p, s, direction, [ox, oy]) {
+  let x;
+  let y;
+  if (direction === 'top') {
+    x = p.x - Math.round(s.w / 2) + ox;
+    y = p.y - s.h + oy - TIP_MARGIN;
+  } else if (direction === 'bottom') {
+    x = p.x - Math.round(s.w / 2) + ox;
+    y = p.y + oy + TIP_MARGIN;
+  } else if (direction === 'left') {
+    x = p.x - s.w + ox - TIP_MARGIN;
+    y = p.y - Math.round(s.h / 2) + oy;
+  } else {
+    x = p.x + ox + TIP_MARGIN;
+    y = p.y - Math.round(s.h / 2) + oy;
+  }
+  return { l: x, r: x + s.w, t: y, b: y + s.h };
 }
