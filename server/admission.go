@@ -45,11 +45,14 @@ const (
 	defaultWaiting = 32
 	refusalPause   = 25 * time.Millisecond
 	// Pages of over a thousand features (up to 22 MB each) are made and
-	// sent two at a time, with a few more waiting: a burst of them keeps
-	// about a core busy and the memory of two pages, and leaves the other
-	// lane to the map's usual requests.
+	// sent two at a time: a burst of them keeps about a core busy and the
+	// memory of two pages, and leaves the other lane to the map's usual
+	// requests. Waiting costs no memory, and enough may wait for every
+	// reader of a newsroom's embed to get the map's first view at a
+	// hundred thousand incidents (a page of 4,000) after an import, when
+	// none is kept.
 	largeRunning = 2
-	largeWaiting = 8
+	largeWaiting = 32
 )
 
 // WithAdmission sets how many data answers are made at once and how many
@@ -73,16 +76,7 @@ func (a *admission) enter(ctx context.Context) (release func(), err error) {
 	}
 	if a.waiting.Add(1) > a.maxWaiting {
 		a.waiting.Add(-1)
-		a.refused.Add(1)
-		if a.pause > 0 {
-			t := time.NewTimer(a.pause)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-			}
-		}
-		return nil, errBusy
+		return nil, a.refuse(ctx)
 	}
 	defer a.waiting.Add(-1)
 	select {
@@ -94,6 +88,21 @@ func (a *admission) enter(ctx context.Context) (release func(), err error) {
 }
 
 func (a *admission) leave() { <-a.running }
+
+// refuse counts a refusal and holds it back for the pause; it returns
+// errBusy.
+func (a *admission) refuse(ctx context.Context) error {
+	a.refused.Add(1)
+	if a.pause > 0 {
+		t := time.NewTimer(a.pause)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+	}
+	return errBusy
+}
 
 var errBusy = &apiError{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable",
 	Description: "the server is answering as many requests as it can; try again in a second"}

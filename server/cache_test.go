@@ -402,6 +402,58 @@ func TestLargePagesHaveALaneOfTheirOwn(t *testing.T) {
 	}
 }
 
+// Readers of one big page wait for a turn rather than being refused, and
+// get it kept once it is: with both turns of the big lane taken, ten
+// concurrent requests for a page of 5,000 are all answered, with the same
+// bytes, once the turns free. The map's first view at a hundred thousand
+// incidents asks every reader for such a page (4,000), and after an import
+// none is kept.
+func TestBigPageWaitersAreAnswered(t *testing.T) {
+	ts, _ := seededServer(t, false)
+	srv := ts.Config.Handler.(*Server)
+	srv.admitLarge.pause = 0
+	var releases []func()
+	for range largeRunning {
+		release, err := srv.admitLarge.enter(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, release)
+	}
+	url := ts.URL + "/collections/incidents/items?datetime=2020-01-01/2021-12-31&limit=5000"
+	type answer struct {
+		status int
+		body   string
+	}
+	answers := make(chan answer)
+	for range 10 {
+		go func() {
+			r, body := fetch(t, url)
+			answers <- answer{r.StatusCode, string(body)}
+		}()
+	}
+	for deadline := time.Now().Add(10 * time.Second); srv.admitLarge.waiting.Load() < 10; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of 10 readers waiting", srv.admitLarge.waiting.Load())
+		}
+	}
+	for _, release := range releases {
+		release()
+	}
+	var first answer
+	for i := range 10 {
+		a := <-answers
+		if a.status != http.StatusOK {
+			t.Fatalf("reader %d: %d %s", i, a.status, a.body)
+		}
+		if i == 0 {
+			first = a
+		} else if a.body != first.body {
+			t.Fatalf("reader %d got other bytes", i)
+		}
+	}
+}
+
 // The bodies of answers that are not kept go back to a pool once written:
 // under concurrent, mostly distinct requests each reader must still get its
 // own answer, byte for byte (a buffer reused too soon would mix them).

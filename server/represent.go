@@ -235,8 +235,11 @@ func (c *reprCache) seenBefore(key string) bool {
 // seenKeys bounds what seenBefore remembers (16 bytes or so each).
 const seenKeys = 8192
 
-// fits says whether a representation of n bytes would be kept.
-func (c *reprCache) fits(n int64) bool { return c != nil && c.budget > 0 && n <= c.budget/8 }
+// fits says whether a representation of n bytes would be kept: up to a
+// sixth of the budget (about 11 MB of the default 64), so that the map's
+// first view at a hundred thousand incidents, a page of 4,000 (9 MB), is
+// kept like any other embed's answer.
+func (c *reprCache) fits(n int64) bool { return c != nil && c.budget > 0 && n <= c.budget/6 }
 
 func (c *reprCache) put(r *representation) {
 	if !c.fits(r.size) {
@@ -305,6 +308,12 @@ func (s *Server) cacheable(next echo.HandlerFunc) echo.HandlerFunc {
 				return admissionError(c, err)
 			}
 			defer release()
+			// Kept while this reader waited for its turn: the map's first
+			// view at a hundred thousand incidents asks every reader for
+			// one page of 4,000, and the first of them keeps it.
+			if r := s.reprs.get(key); r != nil {
+				return s.sendRepr(c, r)
+			}
 		}
 		// Readers who ask for the same URL while it is being made wait for
 		// it instead of making it again: after an import every reader of an
