@@ -103,7 +103,7 @@ test(`${N} incidents: the first view is small, a step of the slider is quick, th
     while (await page.locator('#incident-list .list-more button').count()) await page.locator('#incident-list .list-more button').first().click();
     const listed = await page.$$eval('#incident-list button[data-incident-id]', (bs) => bs.map((b) => b.dataset.incidentId).sort());
     assert.deepEqual(listed, day.features.map((f) => f.id).sort(), 'the day\'s list');
-    assert.match(await page.locator('#date-count').innerText(), new RegExp(`^${day.numberMatched} incidents in force`));
+    assert.match(await page.locator('#date-count').innerText(), new RegExp(`^${day.numberMatched.toLocaleString('en-GB')} incidents in force`));
 
     // Forty steps of the slider, each timed from the key to the map, chart and list redrawn.
     await page.locator('#date-slider').focus();
@@ -122,7 +122,7 @@ test(`${N} incidents: the first view is small, a step of the slider is quick, th
     await page.waitForSelector('body[data-mode="cumulative"]');
     await page.waitForFunction(() => /older/.test(document.querySelector('#incident-list').textContent));
     const sofar = await getJSON(base, '/collections/incidents/items?datetime=../2020-10-06&limit=1');
-    assert.match(await page.locator('#date-count').innerText(), new RegExp(`^${sofar.numberMatched} incidents up to this day`));
+    assert.match(await page.locator('#date-count').innerText(), new RegExp(`^${sofar.numberMatched.toLocaleString('en-GB')} incidents up to this day`));
     assert.deepEqual(failed, []);
     assert.deepEqual(errors, []);
   } finally {

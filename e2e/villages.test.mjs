@@ -3,7 +3,8 @@
 // bench/benchdb, the project's own import path). Every place gets its dot;
 // the labels that fit are shown, none over another label or another place's
 // dot, and zooming in names more of them. The map used to lay out the page
-// once per label, which at this size never finished.
+// once per label, which at this size never finished. With more incidents in
+// a period than one list holds, the list's heading still counts them all.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -77,6 +78,29 @@ test('1,800 villages: every dot drawn, the labels that fit shown apart, more on 
     const newNames = [...names(near)].filter((n) => !names(wide).has(n));
     assert.ok(newNames.length > 0, 'zooming in named no new place');
     await page.screenshot({ path: path.join(SHOTS, 'villages-zoomed.png') });
+    assert.deepEqual(failed, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('more incidents in a period than the list holds: the heading counts them all, and says first what is left out', async () => {
+  const { context, page, failed, errors } = await openPage(browser, { width: 1366, height: 768 });
+  try {
+    await page.goto(`${base}/?date=2021-12-31&mode=cumulative`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+    await page.waitForFunction(() => Number(document.body.dataset.shown) > 0);
+    const shown = Number(await page.locator('body').getAttribute('data-shown'));
+    // Listed: what the list's sections say they hold (it draws its items as they scroll into view).
+    const sections = await page.locator('#incident-list h3.list-section').allInnerTexts();
+    const listed = sections.reduce((sum, h) => sum + Number((h.match(/\(([\d,]+)\)\s*$/) || [0, '0'])[1].replace(/,/g, '')), 0);
+    assert.ok(shown > listed && listed > 0, `${shown} in the period, ${listed} listed: the test needs more than the list holds`);
+    const heading = await page.locator('#list-heading').innerText();
+    assert.equal(Number(heading.replace(/[^0-9]/g, '')), shown, `the heading "${heading}" against ${shown} in the period`);
+    const first = page.locator('#incident-list > *').first();
+    assert.match(await first.innerText(), /older ones? (is|are) not listed/, 'the note on what is left out does not come first');
+    assert.ok((await first.innerText()).replace(/[^0-9]/g, '') === String(shown - listed), `the note \"${await first.innerText()}\" against ${shown - listed} left out of ${shown}`);
     assert.deepEqual(failed, []);
     assert.deepEqual(errors, []);
   } finally {

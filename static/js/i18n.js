@@ -42,7 +42,12 @@ export function t(english, vars) {
 
 /** One or many: plural('incident', n) → "1 incident" / "2 incidents" (Korean has one form). */
 export function count(n, one, many) {
-  return t(n === 1 ? one : many, { n });
+  return t(n === 1 ? one : many, { n: number(n) });
+}
+
+/** A number as the reader's language writes it: 4,835. */
+export function number(n) {
+  return typeof n === 'number' ? n.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB') : n;
 }
 
 /**

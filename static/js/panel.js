@@ -7,7 +7,7 @@ import { category, verification, LOCATION_PRECISION, PLACE_KINDS } from './categ
 import { incidentDateWords, shortDate, longDate } from './dates.js';
 import { isInForce } from './incidents.js';
 import { placeNames, distanceText } from './places.js';
-import { t, count, localized, englishData, language } from './i18n.js';
+import { t, count, number, localized, englishData, language } from './i18n.js';
 import { pageURL } from './site.js';
 import { placeName } from './describe.js';
 
@@ -125,11 +125,13 @@ export class Panel {
     const onMap = items.filter((it) => !it.offMap);
     const offMap = items.filter((it) => it.offMap);
     const n = items.length;
-    const words = periodWords(n, period);
+    // The heading counts them all, listed or not: at a hundred thousand
+    // incidents a day may have more in force than one list holds.
+    const words = periodWords(n + more, period);
     this.heading.textContent = words.heading;
     this.root.querySelector('#list-date').textContent = words.when;
     if (this.handleText) this.handleText.textContent = `${words.heading} · ${shortDate(period.day)}`;
-    this.setOpenerText(count(n, '{n} incident', '{n} incidents'));
+    this.setOpenerText(count(n + more, '{n} incident', '{n} incidents'));
     const focusedId = document.activeElement && this.list.contains(document.activeElement)
       ? document.activeElement.dataset.id : null;
     clear(this.list);
@@ -138,8 +140,13 @@ export class Panel {
         hidden ? t('Nothing shown here passes the filters.') : t('No incident in this period.')));
     }
     const day = period.day;
+    // Said first, where the reader of the heading sees it.
+    if (more > 0) {
+      this.list.appendChild(el('p', { class: 'list-note list-cut' },
+        count(more, 'The list shows the newest; {n} older one is not listed: narrow the period or the filters.', 'The list shows the newest; {n} older ones are not listed: narrow the period or the filters.')));
+    }
     if (onMap.length) {
-      this.list.appendChild(el('h3', { class: 'list-section' }, t('On the map ({n})', { n: onMap.length })));
+      this.list.appendChild(el('h3', { class: 'list-section' }, t('On the map ({n})', { n: number(onMap.length) })));
       this.list.appendChild(this.renderItems(onMap, null, day));
     }
     if (offMap.length) {
@@ -147,10 +154,6 @@ export class Panel {
         `${t(OFF_MAP_HEADING)} (${offMap.length})`));
       this.list.appendChild(el('p', { class: 'list-note' }, t(OFF_MAP_NOTE)));
       this.list.appendChild(this.renderItems(offMap, 'offmap-heading', day));
-    }
-    if (more > 0) {
-      this.list.appendChild(el('p', { class: 'list-note' },
-        count(more, 'The list shows the newest; {n} older one is not listed: narrow the period or the filters.', 'The list shows the newest; {n} older ones are not listed: narrow the period or the filters.')));
     }
     if (hidden > 0) {
       this.list.appendChild(el('p', { class: 'list-note filter-note' },
@@ -217,7 +220,7 @@ export class Panel {
     this.renderPlaces(places);
     if (error) return;
     const n = items.length;
-    if (places.length) this.list.appendChild(el('h3', { class: 'list-section', id: 'found-heading' }, t('Incidents ({n})', { n: matched })));
+    if (places.length) this.list.appendChild(el('h3', { class: 'list-section', id: 'found-heading' }, t('Incidents ({n})', { n: number(matched) })));
     if (!n) {
       this.list.appendChild(el('p', { class: 'empty' }, matched
         ? t('Every match is hidden by the filters.')
