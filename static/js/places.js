@@ -181,28 +181,16 @@ export class PlaceLayer {
   separate() {
     const pts = this.entries.map((e) => this.map.latLngToContainerPoint(e.latlng));
     const moved = pts.map((p) => p.clone());
-    const cells = new Map();
-    const cellKey = (cx, cy) => `${cx},${cy}`;
+    const near = pointGrid(pts, MIN_DOT_GAP);
     pts.forEach((p, i) => {
-      const k = cellKey(Math.floor(p.x / MIN_DOT_GAP), Math.floor(p.y / MIN_DOT_GAP));
-      if (!cells.has(k)) cells.set(k, []);
-      cells.get(k).push(i);
-    });
-    pts.forEach((p, i) => {
-      const cx = Math.floor(p.x / MIN_DOT_GAP);
-      const cy = Math.floor(p.y / MIN_DOT_GAP);
-      for (let dx = -1; dx <= 1; dx++) {
-        for (let dy = -1; dy <= 1; dy++) {
-          for (const j of cells.get(cellKey(cx + dx, cy + dy)) || []) {
-            if (j <= i) continue;
-            const d = pts[j].subtract(p);
-            const len = Math.hypot(d.x, d.y);
-            if (len === 0 || len >= MIN_DOT_GAP) continue;
-            const push = d.multiplyBy((MIN_DOT_GAP - len) / 2 / len);
-            moved[i] = moved[i].subtract(push);
-            moved[j] = moved[j].add(push);
-          }
-        }
+      for (const j of near(p.x - MIN_DOT_GAP, p.y - MIN_DOT_GAP, p.x + MIN_DOT_GAP, p.y + MIN_DOT_GAP)) {
+        if (j <= i) continue;
+        const d = pts[j].subtract(p);
+        const len = Math.hypot(d.x, d.y);
+        if (len === 0 || len >= MIN_DOT_GAP) continue;
+        const push = d.multiplyBy((MIN_DOT_GAP - len) / 2 / len);
+        moved[i] = moved[i].subtract(push);
+        moved[j] = moved[j].add(push);
       }
     });
     this.entries.forEach((e, i) => {
@@ -233,8 +221,8 @@ export class PlaceLayer {
         this.labelPadding = (parseFloat(cs.paddingLeft) || 0) + (parseFloat(cs.paddingRight) || 0);
         probe.remove();
         this.ruler = document.createElement('canvas').getContext('2d');
+        this.ruler.font = this.font;
       }
-      this.ruler.font = this.font;
       const [text] = labelText(e.props, this.labels);
       e.size = text ? { w: Math.ceil(this.ruler.measureText(text).width + this.labelPadding), h: this.labelHeight } : null;
     }
@@ -262,24 +250,15 @@ export class PlaceLayer {
     });
     const hits = (a, b) => a.l < b.r && a.r > b.l && a.t < b.b && a.b > b.t;
     const at = this.entries.map((e) => this.map.latLngToContainerPoint(e.marker.getLatLng()));
-    // The dots, in cells of GRID pixels, to test a label against those near it only.
-    const GRID = 32;
-    const grid = new Map();
-    at.forEach((p, i) => {
-      const k = `${Math.floor(p.x / GRID)},${Math.floor(p.y / GRID)}`;
-      if (!grid.has(k)) grid.set(k, []);
-      grid.get(k).push(i);
-    });
+    // The dots by cell, to test a label against those near it only.
+    const near = pointGrid(at, 32);
+    const reach = Math.max(...this.entries.map((e) => e.radius));
     const coversDot = (b, e) => {
-      for (let cx = Math.floor((b.l - GRID) / GRID); cx <= Math.floor((b.r + GRID) / GRID); cx++) {
-        for (let cy = Math.floor((b.t - GRID) / GRID); cy <= Math.floor((b.b + GRID) / GRID); cy++) {
-          for (const j of grid.get(`${cx},${cy}`) || []) {
-            const o = this.entries[j];
-            if (o === e || o.latlng.equals(e.latlng)) continue;
-            const p = at[j];
-            if (hits(b, { l: p.x - o.radius, r: p.x + o.radius, t: p.y - o.radius, b: p.y + o.radius })) return true;
-          }
-        }
+      for (const j of near(b.l - reach, b.t - reach, b.r + reach, b.b + reach)) {
+        const o = this.entries[j];
+        if (o === e || o.latlng.equals(e.latlng)) continue;
+        const p = at[j];
+        if (hits(b, { l: p.x - o.radius, r: p.x + o.radius, t: p.y - o.radius, b: p.y + o.radius })) return true;
       }
       return false;
     };
@@ -319,6 +298,26 @@ export class PlaceLayer {
       e.tip.getElement()?.classList.remove('is-hidden');
     });
   }
+}
+
+/**
+ * Points by square cell of `size` pixels: near(l, t, r, b) yields the index
+ * of every point whose cell meets that box (and so every point inside it),
+ * without testing them all.
+ */
+function pointGrid(points, size) {
+  const cells = new Map();
+  const key = (cx, cy) => `${cx},${cy}`;
+  points.forEach((p, i) => {
+    const k = key(Math.floor(p.x / size), Math.floor(p.y / size));
+    if (!cells.has(k)) cells.set(k, []);
+    cells.get(k).push(i);
+  });
+  return function* near(l, t, r, b) {
+    for (let cx = Math.floor(l / size); cx <= Math.floor(r / size); cx++) {
+      for (let cy = Math.floor(t / size); cy <= Math.floor(b / size); cy++) yield* cells.get(key(cx, cy)) || [];
+    }
+  };
 }
 
 function pad(b, x, y) { return { l: b.l - x, r: b.r + x, t: b.t - y, b: b.b + y }; }
