@@ -171,16 +171,7 @@ func importRetitled(t *testing.T, st *store.Store, suffix string) {
 func TestIndexAnswersAreTheDatabasesBytes(t *testing.T) {
 	withIndex, st := seededServer(t, true)
 	plain, _ := seededServer(t, false)
-	ctx := context.Background()
-	v, err := st.DataVersion(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(20 * time.Second); !st.IndexReady(v); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no index after 20 s")
-		}
-	}
+	waitForIndex(t, st)
 	rng := rand.New(rand.NewPCG(3, 3))
 	boxes := []string{"", "bbox=124,40,131,43.5", "bbox=128.1,41.3,128.3,41.5", "bbox=126,40.5,129.5,42.5", "bbox=170,30,-170,50", "bbox=0,0,1,1"}
 	times := []string{"", "datetime=2020-08-26", "datetime=2020-01-01/2020-12-31", "datetime=../2020-03-01", "datetime=2021-01-01/..", "datetime=2021-03-01/2021-03-31"}
@@ -339,34 +330,13 @@ func TestOneURLIsMadeOnceForConcurrentReaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := ts.URL + "/collections/incidents/items?datetime=2020-01-01/2021-12-31&limit=7"
-	type answer struct {
-		status int
-		body   string
-	}
-	answers := make(chan answer)
-	for range 10 {
-		go func() {
-			r, body := fetch(t, url)
-			answers <- answer{r.StatusCode, string(body)}
-		}()
-	}
+	answers := askTogether(t, url, 10)
 	for srv.admit.waiting.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	time.Sleep(50 * time.Millisecond) // let the other nine join
 	release()
-	var first answer
-	for i := range 10 {
-		a := <-answers
-		if a.status != http.StatusOK {
-			t.Fatalf("reader %d: %d %s", i, a.status, a.body)
-		}
-		if i == 0 {
-			first = a
-		} else if a.body != first.body {
-			t.Fatalf("reader %d got other bytes", i)
-		}
-	}
+	sameAnswers(t, answers, 10)
 }
 
 // A burst of pages of more than a thousand features waits in a lane of its
@@ -421,17 +391,7 @@ func TestBigPageWaitersAreAnswered(t *testing.T) {
 		releases = append(releases, release)
 	}
 	url := ts.URL + "/collections/incidents/items?datetime=2020-01-01/2021-12-31&limit=5000"
-	type answer struct {
-		status int
-		body   string
-	}
-	answers := make(chan answer)
-	for range 10 {
-		go func() {
-			r, body := fetch(t, url)
-			answers <- answer{r.StatusCode, string(body)}
-		}()
-	}
+	answers := askTogether(t, url, 10)
 	for deadline := time.Now().Add(10 * time.Second); srv.admitLarge.waiting.Load() < 10; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d of 10 readers waiting", srv.admitLarge.waiting.Load())
@@ -440,18 +400,7 @@ func TestBigPageWaitersAreAnswered(t *testing.T) {
 	for _, release := range releases {
 		release()
 	}
-	var first answer
-	for i := range 10 {
-		a := <-answers
-		if a.status != http.StatusOK {
-			t.Fatalf("reader %d: %d %s", i, a.status, a.body)
-		}
-		if i == 0 {
-			first = a
-		} else if a.body != first.body {
-			t.Fatalf("reader %d got other bytes", i)
-		}
-	}
+	sameAnswers(t, answers, 10)
 }
 
 // The bodies of answers that are not kept go back to a pool once written:
@@ -513,4 +462,52 @@ func varyNames(h http.Header) []string {
 		}
 	}
 	return out
+}
+
+// waitForIndex waits for st's incident index at its data version.
+func waitForIndex(t *testing.T, st *store.Store) {
+	t.Helper()
+	v, err := st.DataVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !st.IndexReady(v); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no index after 20 s")
+		}
+	}
+}
+
+type answer struct {
+	status int
+	body   string
+}
+
+// askTogether sends n requests for url at once.
+func askTogether(t *testing.T, url string, n int) <-chan answer {
+	answers := make(chan answer)
+	for range n {
+		go func() {
+			r, body := fetch(t, url)
+			answers <- answer{r.StatusCode, string(body)}
+		}()
+	}
+	return answers
+}
+
+// sameAnswers checks that the n answers are all 200 with the same bytes.
+func sameAnswers(t *testing.T, answers <-chan answer, n int) {
+	t.Helper()
+	var first answer
+	for i := range n {
+		a := <-answers
+		if a.status != http.StatusOK {
+			t.Fatalf("reader %d: %d %s", i, a.status, a.body)
+		}
+		if i == 0 {
+			first = a
+		} else if a.body != first.body {
+			t.Fatalf("reader %d got other bytes", i)
+		}
+	}
 }

@@ -3,12 +3,10 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 )
 
 // writeCounter is a recorder that counts the writes of the body.
@@ -29,16 +27,7 @@ func TestStreamedAnswerIsTheWholeOne(t *testing.T) {
 	defer func(n int) { streamChunk = n }(streamChunk)
 	streamChunk = 2 << 10 // so that the seed's pages go in several pieces
 	srv, st := seededHandler(t, true)
-	ctx := context.Background()
-	v, err := st.DataVersion(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(20 * time.Second); !st.IndexReady(v); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no index after 20 s")
-		}
-	}
+	waitForIndex(t, st)
 	for _, path := range []string{
 		"/collections/incidents/items?limit=1000",
 		"/collections/incidents/items?bbox=124,39,131,43.5&datetime=2020-01-01/2020-12-31&limit=10",
@@ -88,16 +77,7 @@ func TestStreamedGzipAnswerIsTheWholeOne(t *testing.T) {
 	defer func(n int) { streamChunk = n }(streamChunk)
 	streamChunk = 2 << 10
 	srv, st := seededHandler(t, true)
-	ctx := context.Background()
-	v, err := st.DataVersion(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(20 * time.Second); !st.IndexReady(v); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no index after 20 s")
-		}
-	}
+	waitForIndex(t, st)
 	get := func(path, encoding string) *httptest.ResponseRecorder {
 		w := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, path, nil)

@@ -225,17 +225,7 @@ func compareWithSQL(t *testing.T, st *Store, x *incidentIndex) {
 // A snapshot serves only the database and data version it was made from,
 // and a damaged one is refused, not served.
 func TestIndexSnapshotIsUsedOnlyForItsData(t *testing.T) {
-	st := indexTestStore(t)
-	ctx := context.Background()
-	id, _ := st.storeID(ctx)
-	snap := filepath.Join(t.TempDir(), "test.db-index")
-	x, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := persist(); err != nil {
-		t.Fatal(err)
-	}
+	x, snap, id := keptIndex(t, indexTestStore(t))
 	x.close()
 	if _, err := loadIndexSnapshot(snap, id, x.version+"1"); !errors.Is(err, errSnapshotStale) {
 		t.Errorf("another data version: %v, want stale", err)
@@ -275,21 +265,28 @@ func TestIndexSnapshotIsUsedOnlyForItsData(t *testing.T) {
 	}
 }
 
-// A loaded snapshot is the index that was kept: every column, and the
-// points of the incidents with several, which are tested one by one.
-func TestIndexSnapshotHoldsTheIndex(t *testing.T) {
-	st := indexTestStore(t)
+// keptIndex builds st's index and keeps its snapshot in a file of its own.
+func keptIndex(t *testing.T, st *Store) (x *incidentIndex, snap, id string) {
+	t.Helper()
 	ctx := context.Background()
-	id, _ := st.storeID(ctx)
-	snap := filepath.Join(t.TempDir(), "test.db-index")
-	built, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
+	id, _ = st.storeID(ctx)
+	snap = filepath.Join(t.TempDir(), "test.db-index")
+	x, persist, err := buildIncidentIndex(ctx, st.ro, t.TempDir(), snap, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer built.close()
 	if err := persist(); err != nil {
+		x.close()
 		t.Fatal(err)
 	}
+	return x, snap, id
+}
+
+// A loaded snapshot is the index that was kept: every column, and the
+// points of the incidents with several, which are tested one by one.
+func TestIndexSnapshotHoldsTheIndex(t *testing.T) {
+	built, snap, id := keptIndex(t, indexTestStore(t))
+	defer built.close()
 	if len(built.points) == 0 {
 		t.Fatal("no incident with several points: the test proves nothing")
 	}
