@@ -76,7 +76,16 @@ func (a *admission) enter(ctx context.Context) (release func(), err error) {
 	}
 	if a.waiting.Add(1) > a.maxWaiting {
 		a.waiting.Add(-1)
-		return nil, a.refuse(ctx)
+		a.refused.Add(1)
+		if a.pause > 0 {
+			t := time.NewTimer(a.pause)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+			}
+		}
+		return nil, errBusy
 	}
 	defer a.waiting.Add(-1)
 	select {
@@ -88,21 +97,6 @@ func (a *admission) enter(ctx context.Context) (release func(), err error) {
 }
 
 func (a *admission) leave() { <-a.running }
-
-// refuse counts a refusal and holds it back for the pause; it returns
-// errBusy.
-func (a *admission) refuse(ctx context.Context) error {
-	a.refused.Add(1)
-	if a.pause > 0 {
-		t := time.NewTimer(a.pause)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-		}
-	}
-	return errBusy
-}
 
 var errBusy = &apiError{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable",
 	Description: "the server is answering as many requests as it can; try again in a second"}
